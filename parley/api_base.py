@@ -1,0 +1,40 @@
+"""The base every member-facing API view stands on: it resolves the caller's membership in the
+workspace named by the URL, so every query below is scoped to that workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from parley.accounts.models import ApiToken, Member
+from parley.accounts.selectors import member_for_user
+from parley.errors import ApplicationError, ErrorCode
+
+
+class WorkspaceAPIView(APIView):
+    member: Member
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        slug = kwargs["workspace"]
+        if isinstance(request.auth, ApiToken):
+            # A token acts for one member in one workspace, never for the user's others.
+            member = request.auth.member
+            if member.workspace.slug != slug:
+                raise ApplicationError(ErrorCode.NOT_FOUND, "No such workspace.")
+            self.member = member
+        else:
+            self.member = member_for_user(user=request.user, workspace_slug=slug)  # type: ignore[arg-type]
+
+
+def int_param(value: str | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ApplicationError(
+            ErrorCode.INVALID, f"{name} must be a whole number.", fields={name: "not a number"}
+        ) from exc

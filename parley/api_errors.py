@@ -1,0 +1,40 @@
+"""DRF exception handler: every REST error is ``{"code", "detail"[, "fields"]}`` with a 4xx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from parley.errors import ApplicationError, ErrorCode
+
+DRF_CODES = {
+    exceptions.NotAuthenticated: ErrorCode.NOT_AUTHENTICATED,
+    exceptions.AuthenticationFailed: ErrorCode.NOT_AUTHENTICATED,
+    exceptions.PermissionDenied: ErrorCode.PERMISSION_DENIED,
+    exceptions.NotFound: ErrorCode.NOT_FOUND,
+    exceptions.Throttled: ErrorCode.THROTTLED,
+    exceptions.ParseError: ErrorCode.INVALID_JSON,
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {"code": ErrorCode.INVALID, "detail": "Invalid input.", "fields": fields}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    code = next((c for kind, c in DRF_CODES.items() if isinstance(exc, kind)), None)
+    detail = getattr(exc, "detail", str(exc))
+    response.data = {"code": str(code or getattr(exc, "default_code", "error")), "detail": detail}
+    return response

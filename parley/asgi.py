@@ -1,0 +1,32 @@
+"""ASGI entry point: HTTP through Django, WebSockets through Channels."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
+# Django must be set up before the consumers (and their models) are imported.
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from parley.conversations.consumers import AgentConsumer, WidgetConsumer  # noqa: E402
+
+websocket_routes = URLRouter(
+    [
+        # Widget sockets come from customers' sites; the Origin is checked per inbox at hello.
+        path("ws/widget/", WidgetConsumer.as_asgi()),
+        # Console sockets ride on the session cookie, so only our own origin may open one.
+        path(
+            "ws/agent/",
+            AllowedHostsOriginValidator(AuthMiddlewareStack(AgentConsumer.as_asgi())),
+        ),
+    ]
+)
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_routes})

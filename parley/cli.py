@@ -1,0 +1,18 @@
+"""The `parley` command: Django's manage.py plus the product's own commands (`parley run`,
+`parley demo`, …)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

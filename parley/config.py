@@ -1,0 +1,113 @@
+"""Reads Parley's configuration from the environment (12-factor) and decides the run mode.
+
+Two modes exist (DESIGN.md): the *embedded* default (SQLite, in-memory channel layer, jobs run
+in-process, demo seed allowed) and *production* (PostgreSQL via ``DATABASE_URL``, Redis via
+``REDIS_URL``). Production refuses insecure settings at start instead of running with them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The key embedded mode falls back to if it cannot write its own; production refuses it.
+DEFAULT_SECRET_KEY = "parley-insecure-embedded-default-key"
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in TRUE_WORDS
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    production: bool
+    debug: bool
+    secret_key: str
+    allowed_hosts: list[str]
+    database_url: str | None
+    redis_url: str | None
+    demo: bool
+    data_dir: Path
+
+
+def embedded_secret_key(data_dir: Path) -> str:
+    """A random key kept in the data directory, so sessions survive a restart of `make run`."""
+    key_file = data_dir / "secret_key"
+    try:
+        if key_file.exists():
+            return key_file.read_text().strip()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+    except OSError:
+        return DEFAULT_SECRET_KEY
+
+
+def load_run_config(environ: dict[str, str] | None = None) -> RunConfig:
+    env = os.environ if environ is None else environ
+    database_url = env.get("DATABASE_URL") or None
+    redis_url = env.get("REDIS_URL") or None
+    production = bool(database_url or redis_url) or env.get("PARLEY_MODE") == "production"
+    data_dir = Path(env.get("PARLEY_DATA_DIR") or BASE_DIR / "var")
+
+    def flag(name: str, default: bool) -> bool:
+        raw = env.get(name)
+        return default if not raw else raw.strip().lower() in TRUE_WORDS
+
+    secret_key = env.get("DJANGO_SECRET_KEY") or ""
+    if not secret_key:
+        secret_key = DEFAULT_SECRET_KEY if production else embedded_secret_key(data_dir)
+    hosts_raw = env.get("ALLOWED_HOSTS")
+    if hosts_raw is None:
+        allowed_hosts = [] if production else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    else:
+        allowed_hosts = [h.strip() for h in hosts_raw.split(",") if h.strip()]
+    return RunConfig(
+        production=production,
+        debug=flag("DJANGO_DEBUG", False),
+        secret_key=secret_key,
+        allowed_hosts=allowed_hosts,
+        database_url=database_url,
+        redis_url=redis_url,
+        demo=flag("PARLEY_DEMO", not production),
+        data_dir=data_dir,
+    )
+
+
+def check_production_safety(config: RunConfig) -> None:
+    """Refuse to start production with a setting that would be unsafe on the internet."""
+    if not config.production:
+        return
+    problems = []
+    if config.debug:
+        problems.append("DJANGO_DEBUG is on")
+    if config.secret_key == DEFAULT_SECRET_KEY or len(config.secret_key) < 32:
+        problems.append("DJANGO_SECRET_KEY is unset, the default, or shorter than 32 characters")
+    if not config.allowed_hosts or "*" in config.allowed_hosts:
+        problems.append("ALLOWED_HOSTS is empty or '*'")
+    if config.demo:
+        problems.append("PARLEY_DEMO is on (the demo seed is for the embedded mode only)")
+    if problems:
+        raise ImproperlyConfigured(
+            "Parley refuses to start in production mode: " + "; ".join(problems) + "."
+        )

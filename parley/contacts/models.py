@@ -1,0 +1,26 @@
+"""Customers: known or anonymous people who write to a workspace."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from parley.accounts.models import Workspace
+
+
+class Contact(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "email"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email or f"Visitor #{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return str(self)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from parley.conversations.models import Conversation, Message
+
+
+class MessageInline(admin.TabularInline[Message, Conversation]):
+    model = Message
+    extra = 0
+    fields = ["seq", "sender_type", "kind", "body", "private", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["seq"]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin[Conversation]):
+    list_display = ["id", "inbox", "contact", "status", "assignee", "team", "last_activity_at"]
+    list_filter = ["status", "inbox", "workspace"]
+    raw_id_fields = ["contact", "assignee"]
+    readonly_fields = ["last_seq", "contact_read_seq", "created_at", "last_activity_at"]
+    inlines = [MessageInline]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin[Message]):
+    list_display = ["conversation", "seq", "sender_type", "kind", "private", "created_at"]
+    list_filter = ["kind", "sender_type", "private"]
+    search_fields = ["body"]
+    raw_id_fields = ["conversation", "sender_member", "sender_contact"]

@@ -1,0 +1,202 @@
+"""Members' REST API for conversations: list, read, write, assign, change status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from parley.accounts.selectors import member_get, team_get
+from parley.api_base import WorkspaceAPIView, int_param
+from parley.conversations import selectors, services
+from parley.conversations.models import Status
+from parley.conversations.payloads import conversation_payload, message_payload
+from parley.conversations.services import Sender
+
+LIST_LIMIT = 50
+
+
+class ConversationListView(WorkspaceAPIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("inbox", int),
+            OpenApiParameter("team", int),
+            OpenApiParameter("assignee", str, description="a member id, `me` or `none`"),
+            OpenApiParameter("before", str, description="`last_activity_at` of the last row seen"),
+        ],
+        responses=None,
+    )
+    def get(self, request: Request, workspace: str) -> Response:
+        params = self.Filters(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        conversations = selectors.conversation_list(
+            member=self.member,
+            status=filters.get("status"),
+            inbox_id=filters.get("inbox"),
+            team_id=filters.get("team"),
+            assignee=filters.get("assignee"),
+        )
+        if "before" in filters:
+            conversations = conversations.filter(last_activity_at__lt=filters["before"])
+        rows = list(conversations[:LIST_LIMIT])
+        return Response(
+            {
+                "results": [
+                    {**conversation_payload(c), "unread": max(0, c.unread)} for c in rows
+                ],
+                "next_before": rows[-1].last_activity_at.isoformat()
+                if len(rows) == LIST_LIMIT
+                else None,
+            }
+        )
+
+    class Filters(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Status.values, required=False)
+        inbox = serializers.IntegerField(required=False)
+        team = serializers.IntegerField(required=False)
+        assignee = serializers.RegexField(r"^(me|none|\d+)$", required=False)
+        before = serializers.DateTimeField(required=False)
+
+
+class ConversationDetailView(WorkspaceAPIView):
+    @extend_schema(responses=None)
+    def get(self, request: Request, workspace: str, conversation_id: int) -> Response:
+        conversation = selectors.conversation_for_member(
+            member=self.member, conversation_id=conversation_id
+        )
+        return Response(conversation_payload(conversation))
+
+
+class MessageListView(WorkspaceAPIView):
+    """The timeline after a seq, in seq order, a page at a time (`after` = the last seq seen)."""
+
+    class Input(serializers.Serializer):
+        client_id = serializers.UUIDField(required=False)
+        body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+        private = serializers.BooleanField(default=False)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
+        responses=None,
+    )
+    def get(self, request: Request, workspace: str, conversation_id: int) -> Response:
+        conversation = selectors.conversation_for_member(
+            member=self.member, conversation_id=conversation_id
+        )
+        after = int_param(request.query_params.get("after"), "after") or 0
+        limit = int_param(request.query_params.get("limit"), "limit") or selectors.MAX_PAGE
+        messages = selectors.messages_after(
+            conversation=conversation, after_seq=after, include_private=True, limit=limit
+        )
+        last = messages[-1].seq if messages else after
+        return Response(
+            {
+                "results": [message_payload(m) for m in messages],
+                "next_after": last if last < conversation.last_seq else None,
+            }
+        )
+
+    @extend_schema(request=Input, responses=None)
+    def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = selectors.conversation_for_member(
+            member=self.member, conversation_id=conversation_id
+        )
+        result = services.message_send(
+            conversation=conversation,
+            sender=Sender.of_member(self.member),
+            body=data.validated_data["body"],
+            client_id=data.validated_data.get("client_id"),
+            private=data.validated_data["private"],
+        )
+        return Response(
+            message_payload(result.message),
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+
+class AssignView(WorkspaceAPIView):
+    class Input(serializers.Serializer):
+        assignee = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(request=Input, responses=None)
+    def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = selectors.conversation_for_member(
+            member=self.member, conversation_id=conversation_id
+        )
+        assignee_id = data.validated_data["assignee"]
+        assignee = (
+            member_get(workspace_id=self.member.workspace_id, member_id=assignee_id)
+            if assignee_id is not None
+            else None
+        )
+        conversation = services.conversation_assign(
+            conversation=conversation, assignee=assignee, actor=self.member
+        )
+        return Response(conversation_payload(conversation))
+
+
+class TeamView(WorkspaceAPIView):
+    class Input(serializers.Serializer):
+        team = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(request=Input, responses=None)
+    def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = selectors.conversation_for_member(
+            member=self.member, conversation_id=conversation_id
+        )
+        team_id = data.validated_data["team"]
+        team = (
+            team_get(workspace_id=self.member.workspace_id, team_id=team_id)
+            if team_id is not None
+            else None
+        )
+        conversation = services.conversation_set_team(
+            conversation=conversation, team=team, actor=self.member
+        )
+        return Response(conversation_payload(conversation))
+
+
+class StatusView(WorkspaceAPIView):
+    class Input(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Status.values)
+
+    @extend_schema(request=Input, responses=None)
+    def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = selectors.conversation_for_member(
+            member=self.member, conversation_id=conversation_id
+        )
+        conversation = services.conversation_set_status(
+            conversation=conversation, status=data.validated_data["status"], actor=self.member
+        )
+        return Response(conversation_payload(conversation))
+
+
+class ReadView(WorkspaceAPIView):
+    class Input(serializers.Serializer):
+        seq = serializers.IntegerField(min_value=0)
+
+    @extend_schema(request=Input, responses=None)
+    def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = selectors.conversation_for_member(
+            member=self.member, conversation_id=conversation_id
+        )
+        seq = services.conversation_mark_read_by_member(
+            conversation=conversation, member=self.member, seq=data.validated_data["seq"]
+        )
+        result: dict[str, Any] = {"conversation": conversation.pk, "seq": seq}
+        return Response(result)

@@ -1,0 +1,120 @@
+"""What both socket endpoints share: frame parsing, the hello gate, error frames, the relay of
+channel-layer events with exactly-once delivery, and group bookkeeping.
+
+Each endpoint subclass supplies what differs (who the peer is, what they may see) by
+implementing the `on_*` hooks; every hook calls one service through `database_sync_to_async`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from parley.conversations import frames
+from parley.conversations.delivery import DeliveryTracker
+from parley.errors import ApplicationError, ErrorCode
+
+logger = logging.getLogger(__name__)
+
+# Close codes in the 4000 range are the application's (RFC 6455 §7.4.2).
+CLOSE_FORBIDDEN = 4003
+CLOSE_UNAUTHENTICATED = 4001
+
+
+class RealtimeConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    """A socket's lifetime: connect → hello → welcome + replay → frames both ways."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.joined: list[str] = []
+        self.greeted = False
+        self.tracker = DeliveryTracker()
+
+    # --- incoming ------------------------------------------------------------------------
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        ref = None
+        try:
+            content = frames.parse_frame(text_data)
+            ref = content.get("client_id") if isinstance(content.get("client_id"), str) else None
+            await self.dispatch_frame(content)
+        except ApplicationError as error:
+            await self.send_error(error, ref)
+
+    async def dispatch_frame(self, content: dict[str, Any]) -> None:
+        frame_type = content["type"]
+        if frame_type == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if frame_type == "hello":
+            if self.greeted:
+                raise ApplicationError(ErrorCode.INVALID, "This socket has said hello already.")
+            await self.on_hello(frames.parse_hello(content))
+            return
+        if not self.greeted:
+            raise ApplicationError(ErrorCode.HELLO_REQUIRED, "Send a hello frame first.")
+        if frame_type == "message.create":
+            await self.on_message_create(frames.parse_message_create(content))
+        elif frame_type == "typing":
+            await self.on_typing(frames.parse_typing(content))
+        elif frame_type == "read":
+            await self.on_read(frames.parse_read(content))
+
+    async def on_hello(self, hello: frames.Hello) -> None:
+        raise NotImplementedError
+
+    async def on_message_create(self, frame: frames.MessageCreate) -> None:
+        raise NotImplementedError
+
+    async def on_typing(self, frame: frames.Typing) -> None:
+        raise NotImplementedError
+
+    async def on_read(self, frame: frames.Read) -> None:
+        raise NotImplementedError
+
+    # --- outgoing ------------------------------------------------------------------------
+    async def send_error(self, error: ApplicationError, ref: str | None = None) -> None:
+        await self.send_json({"type": "error", "code": str(error.code), "detail": error.detail,
+                              "ref": ref})
+
+    async def send_ack(self, client_id: str, message: dict[str, Any]) -> None:
+        await self.send_json({
+            "type": "message.ack",
+            "client_id": client_id,
+            "message": {key: message[key] for key in ("id", "seq", "conversation", "created_at")},
+        })
+
+    async def send_message_frames(self, frames_in_order: list[dict[str, Any]]) -> None:
+        for frame in frames_in_order:
+            await self.deliver(frame)
+
+    async def deliver(self, frame: dict[str, Any]) -> None:
+        """Send a frame, dropping a message.created this socket has had already."""
+        if frame.get("type") == "message.created":
+            if not self.may_receive(frame):
+                return
+            if not self.tracker.first_time(frame["conversation"], frame["message"]["seq"]):
+                return
+        await self.send_json(frame)
+
+    def may_receive(self, frame: dict[str, Any]) -> bool:
+        return True
+
+    async def relay(self, event: dict[str, Any]) -> None:
+        """Channel-layer handler for every event a service or a peer socket publishes."""
+        if event.get("exclude") == self.channel_name:
+            return
+        await self.deliver(event["frame"])
+
+    # --- groups --------------------------------------------------------------------------
+    async def join(self, groups: list[str]) -> None:
+        for group in groups:
+            if group not in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.joined.append(group)
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = []

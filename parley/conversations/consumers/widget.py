@@ -1,0 +1,141 @@
+"""`/ws/widget/`: a contact's session, authenticated by the widget token in `hello`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from parley.contacts.models import Contact
+from parley.conversations import frames, realtime, selectors, services
+from parley.conversations.consumers.base import CLOSE_FORBIDDEN, RealtimeConsumer
+from parley.conversations.models import Conversation, SenderType
+from parley.conversations.payloads import (
+    conversation_payload_for_contact,
+    message_created_frame,
+    message_payload,
+)
+from parley.errors import ApplicationError, ErrorCode
+from parley.inboxes.models import Inbox
+from parley.inboxes.selectors import widget_contact
+from parley.inboxes.services import check_widget_origin
+
+
+@dataclass(frozen=True)
+class WidgetWelcome:
+    contact: Contact
+    inbox: Inbox
+    frame: dict[str, Any]
+    replay: list[dict[str, Any]]
+
+
+def open_widget_session(*, token: str | None, origin: str | None,
+                        resume: dict[int, int]) -> WidgetWelcome:
+    contact, inbox = widget_contact(token=token or "")
+    check_widget_origin(inbox=inbox, origin=origin)
+    conversations = list(selectors.contact_conversations(contact=contact, inbox_id=inbox.pk)[:20])
+    replay: list[dict[str, Any]] = []
+    for conversation_id, seq in sorted(resume.items()):
+        conversation = selectors.conversation_for_contact(
+            contact=contact, conversation_id=conversation_id
+        )
+        replay.extend(_replay(conversation, seq))
+    frame = {
+        "type": "welcome",
+        "contact": {"id": contact.pk, "name": contact.name},
+        "conversations": [conversation_payload_for_contact(c) for c in conversations],
+    }
+    return WidgetWelcome(contact=contact, inbox=inbox, frame=frame, replay=replay)
+
+
+def _replay(conversation: Conversation, after_seq: int) -> list[dict[str, Any]]:
+    """Every public timeline entry after ``after_seq``, a page at a time, in seq order."""
+    frames_out: list[dict[str, Any]] = []
+    while True:
+        page = selectors.messages_after(
+            conversation=conversation, after_seq=after_seq, include_private=False
+        )
+        frames_out.extend(dict(message_created_frame(m)) for m in page)
+        if len(page) < selectors.MAX_PAGE:
+            return frames_out
+        after_seq = page[-1].seq
+
+
+def send_as_contact(*, contact: Contact, inbox: Inbox, frame: frames.MessageCreate) -> dict[str, Any]:
+    if frame.private:
+        raise ApplicationError(ErrorCode.PERMISSION_DENIED, "Contacts write no notes.")
+    result = services.contact_message_send(
+        contact=contact, inbox=inbox, conversation_id=frame.conversation, body=frame.body,
+        client_id=frame.client_id,
+    )
+    return dict(message_payload(result.message))
+
+
+def own_conversation(*, contact: Contact, conversation_id: int) -> Conversation:
+    return selectors.conversation_for_contact(contact=contact, conversation_id=conversation_id)
+
+
+def mark_read(*, contact: Contact, conversation_id: int, seq: int) -> int:
+    conversation = own_conversation(contact=contact, conversation_id=conversation_id)
+    return services.conversation_mark_read_by_contact(conversation=conversation, seq=seq)
+
+
+class WidgetConsumer(RealtimeConsumer):
+    contact: Contact
+    inbox: Inbox
+
+    async def connect(self) -> None:
+        # The Origin is checked at hello, against the inbox the token belongs to.
+        await self.accept()
+
+    def origin(self) -> str | None:
+        for name, value in self.scope.get("headers", []):
+            if name == b"origin":
+                return str(value.decode("latin-1"))
+        return None
+
+    async def on_hello(self, hello: frames.Hello) -> None:
+        try:
+            welcome = await database_sync_to_async(open_widget_session)(
+                token=hello.token, origin=self.origin(), resume=hello.resume
+            )
+        except ApplicationError as error:
+            await self.send_error(error)
+            if error.code in {ErrorCode.ORIGIN_NOT_ALLOWED,
+                              ErrorCode.INVALID_TOKEN}:
+                await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.contact, self.inbox = welcome.contact, welcome.inbox
+        await self.join([realtime.contact_group(self.contact.pk)])
+        for conversation_id, seq in hello.resume.items():
+            self.tracker.seen_up_to(conversation_id, seq)
+        self.greeted = True
+        await self.send_json(welcome.frame)
+        await self.send_message_frames(welcome.replay)
+
+    def may_receive(self, frame: dict[str, Any]) -> bool:
+        # Private notes are never published to contact groups; this is the second lock.
+        return not frame["message"].get("private")
+
+    async def on_message_create(self, frame: frames.MessageCreate) -> None:
+        message = await database_sync_to_async(send_as_contact)(
+            contact=self.contact, inbox=self.inbox, frame=frame
+        )
+        await self.send_ack(str(frame.client_id), message)
+
+    async def on_typing(self, frame: frames.Typing) -> None:
+        conversation = await database_sync_to_async(own_conversation)(
+            contact=self.contact, conversation_id=frame.conversation
+        )
+        await realtime.asend_to_groups(
+            realtime.staff_groups(conversation),
+            {"type": "typing", "conversation": conversation.pk, "on": frame.on,
+             "by": {"type": SenderType.CONTACT, "id": self.contact.pk,
+                    "name": self.contact.display_name}},
+        )
+
+    async def on_read(self, frame: frames.Read) -> None:
+        await database_sync_to_async(mark_read)(
+            contact=self.contact, conversation_id=frame.conversation, seq=frame.seq
+        )

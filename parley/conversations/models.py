@@ -1,0 +1,118 @@
+"""Conversations and their timeline of messages.
+
+Every entry of a timeline — text, files, status changes, assignment, call records — is a Message
+with a per-conversation ``seq``, so a client that saw seq N can ask for everything after N and
+miss nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from parley.accounts.models import Member, Team, Workspace
+from parley.contacts.models import Contact
+from parley.inboxes.models import Inbox
+
+
+class Status(models.TextChoices):
+    BOT = "bot", "With the bot"
+    QUEUED = "queued", "Queued"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Conversation(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="conversations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    assignee = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    topic = models.CharField(max_length=80, blank=True)
+    # The highest seq handed out; bumped under the row lock by `allocate_seq`.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    contact_read_seq = models.PositiveBigIntegerField(default=0)
+    last_activity_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "status", "-last_activity_at"]),
+            models.Index(fields=["workspace", "assignee", "-last_activity_at"]),
+            models.Index(fields=["inbox", "contact", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation #{self.pk} ({self.status})"
+
+
+class SenderType(models.TextChoices):
+    CONTACT = "contact", "Contact"
+    AGENT = "agent", "Agent"
+    BOT = "bot", "Bot"
+    SYSTEM = "system", "System"
+
+
+class MessageKind(models.TextChoices):
+    TEXT = "text", "Text"
+    IMAGE = "image", "Image"
+    FILE = "file", "File"
+    CALL = "call", "Call record"
+    EVENT = "event", "Event"
+
+
+class Message(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    seq = models.PositiveBigIntegerField()
+    client_id = models.UUIDField(null=True, blank=True)
+    sender_type = models.CharField(max_length=16, choices=SenderType.choices)
+    sender_member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sender_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=MessageKind.choices, default=MessageKind.TEXT)
+    body = models.TextField(blank=True)
+    private = models.BooleanField(default=False)
+    # Structured detail of events and calls (e.g. {"event": "status_changed", "to": "open"}).
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
+            models.UniqueConstraint(
+                fields=["conversation", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="message_client_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.conversation_id}.{self.seq} {self.kind}"
+
+
+class ConversationRead(models.Model):
+    """How far a member has read a conversation; unread counts come from this."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "conversation"], name="read_unique")
+        ]

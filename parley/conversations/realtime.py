@@ -1,0 +1,82 @@
+"""The one way events leave a service: to channel-layer groups, after the transaction commits.
+
+Groups are narrow so a socket receives only what it may see (STYLE habit 4):
+``inbox.<id>`` (members who see the inbox), ``member.<id>`` (an assignee), ``contact.<id>`` (a
+contact's widget sessions). Private notes never go to a contact group.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from parley.conversations.models import Conversation
+from parley.conversations.payloads import (
+    conversation_payload,
+    conversation_payload_for_contact,
+    conversation_updated_frame,
+)
+
+logger = logging.getLogger(__name__)
+
+# The handler name on the consumers that receives a relayed frame.
+RELAY = "relay"
+
+
+def inbox_group(inbox_id: int) -> str:
+    return f"inbox.{inbox_id}"
+
+
+def member_group(member_id: int) -> str:
+    return f"member.{member_id}"
+
+
+def contact_group(contact_id: int) -> str:
+    return f"contact.{contact_id}"
+
+
+def staff_groups(conversation: Conversation) -> list[str]:
+    groups = [inbox_group(conversation.inbox_id)]
+    if conversation.assignee_id is not None:
+        groups.append(member_group(conversation.assignee_id))
+    return groups
+
+
+async def asend_to_groups(
+    groups: list[str], frame: Mapping[str, Any], *, exclude_channel: str | None = None
+) -> None:
+    """Deliver now, from async code (consumers relaying typing and read frames)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": RELAY, "frame": dict(frame), "exclude": exclude_channel}
+    for group in groups:
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            # Stored events are not lost by this: a client that missed one gets it on resume.
+            logger.exception("fan-out to %s failed", group)
+
+
+def send_to_groups(groups: list[str], frame: Mapping[str, Any]) -> None:
+    async_to_sync(asend_to_groups)(groups, frame)
+
+
+def publish_on_commit(groups: list[str], frame: Mapping[str, Any]) -> None:
+    frozen = dict(frame)
+    transaction.on_commit(lambda: send_to_groups(groups, frozen))
+
+
+def publish_conversation_updated(conversation: Conversation) -> None:
+    publish_on_commit(
+        staff_groups(conversation), conversation_updated_frame(conversation_payload(conversation))
+    )
+    publish_on_commit(
+        [contact_group(conversation.contact_id)],
+        conversation_updated_frame(conversation_payload_for_contact(conversation)),
+    )

@@ -1,0 +1,65 @@
+"""One error type for every refused request, mapped to one shape on REST and on sockets.
+
+A service raises ``ApplicationError(code, detail)``; the REST exception handler and the socket
+consumers turn it into ``{"code": …, "detail": …}`` (an ``error`` frame on a socket). Codes are
+stable strings that clients may switch on; they are listed in docs/api/errors.md.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_AUTHENTICATED = "not_authenticated"
+    BODY_TOO_LONG = "body_too_long"
+    BODY_EMPTY = "body_empty"
+    INVALID_TRANSITION = "invalid_transition"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    INBOX_NOT_FOUND = "inbox_not_found"
+    INVALID_TOKEN = "invalid_token"
+    NOT_A_MEMBER = "not_a_member"
+    CONVERSATION_CLOSED = "conversation_closed"
+    INVALID_JSON = "invalid_json"
+    UNKNOWN_TYPE = "unknown_type"
+    MISSING_FIELD = "missing_field"
+    HELLO_REQUIRED = "hello_required"
+    THROTTLED = "throttled"
+    INVALID_CREDENTIALS = "invalid_credentials"
+
+
+HTTP_STATUS = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.INBOX_NOT_FOUND: 404,
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.ORIGIN_NOT_ALLOWED: 403,
+    ErrorCode.NOT_A_MEMBER: 403,
+    ErrorCode.NOT_AUTHENTICATED: 401,
+    ErrorCode.INVALID_TOKEN: 401,
+    ErrorCode.INVALID_CREDENTIALS: 400,
+    ErrorCode.THROTTLED: 429,
+    ErrorCode.INVALID_TRANSITION: 409,
+    ErrorCode.CONVERSATION_CLOSED: 409,
+}
+
+
+class ApplicationError(Exception):
+    def __init__(self, code: ErrorCode, detail: str, *, fields: dict[str, Any] | None = None):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.fields = fields or {}
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, 400)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": str(self.code), "detail": self.detail}
+        if self.fields:
+            data["fields"] = self.fields
+        return data

@@ -1,0 +1,145 @@
+"""The widget's HTTP API (`/api/widget/v1/`), called from customers' sites, and members' inbox list.
+
+Widget calls carry no cookies: a visitor is identified by the session token, sent as
+`Authorization: Bearer <token>`, and every call's Origin must be one the inbox allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from parley.api_base import WorkspaceAPIView, int_param
+from parley.contacts.models import Contact
+from parley.conversations import selectors as conversation_selectors
+from parley.conversations import services as conversation_services
+from parley.conversations.payloads import (
+    conversation_payload_for_contact,
+    message_payload,
+)
+from parley.errors import ApplicationError, ErrorCode
+from parley.inboxes import selectors, services
+from parley.inboxes.models import Inbox
+
+
+def request_origin(request: Request) -> str | None:
+    return request.headers.get("Origin")
+
+
+class WidgetAPIView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+
+class WidgetSessionView(WidgetAPIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "widget_session"
+
+    class Input(serializers.Serializer):
+        inbox = serializers.CharField(max_length=64)
+        token = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+        email = serializers.EmailField(required=False, allow_blank=True)
+
+    @extend_schema(request=Input, responses={201: None}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = services.widget_session_open(
+            public_key=data.validated_data["inbox"],
+            origin=request_origin(request),
+            token=data.validated_data.get("token") or None,
+            name=data.validated_data.get("name", ""),
+            email=data.validated_data.get("email", ""),
+        )
+        conversations = conversation_selectors.contact_conversations(
+            contact=session.contact, inbox_id=session.inbox.pk
+        )[:20]
+        return Response(
+            {
+                "token": session.token,
+                "contact": {"id": session.contact.pk, "name": session.contact.name},
+                "inbox": {"name": session.inbox.name, "greeting": session.inbox.greeting},
+                "conversations": [conversation_payload_for_contact(c) for c in conversations],
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class WidgetAuthenticatedView(WidgetAPIView):
+    """Resolves the visitor from the bearer token and checks the Origin against their inbox."""
+
+    contact: Contact
+    inbox: Inbox
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            raise ApplicationError(ErrorCode.NOT_AUTHENTICATED, "A widget token is required.")
+        self.contact, self.inbox = selectors.widget_contact(token=header.removeprefix("Bearer "))
+        services.check_widget_origin(inbox=self.inbox, origin=request_origin(request))
+
+
+class WidgetMessagesView(WidgetAuthenticatedView):
+    class Input(serializers.Serializer):
+        client_id = serializers.UUIDField()
+        conversation = serializers.IntegerField(allow_null=True, required=False)
+        body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+
+    @extend_schema(request=Input, responses=None, auth=[])
+    def post(self, request: Request) -> Response:
+        """Send a message, for clients that cannot hold a socket. Idempotent on client_id."""
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = conversation_services.contact_message_send(
+            contact=self.contact,
+            inbox=self.inbox,
+            conversation_id=data.validated_data.get("conversation"),
+            body=data.validated_data["body"],
+            client_id=data.validated_data["client_id"],
+        )
+        return Response(
+            message_payload(result.message),
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+
+class WidgetConversationMessagesView(WidgetAuthenticatedView):
+    @extend_schema(parameters=[OpenApiParameter("after", int)], responses=None, auth=[])
+    def get(self, request: Request, conversation_id: int) -> Response:
+        conversation = conversation_selectors.conversation_for_contact(
+            contact=self.contact, conversation_id=conversation_id
+        )
+        after = int_param(request.query_params.get("after"), "after") or 0
+        messages = conversation_selectors.messages_after(
+            conversation=conversation, after_seq=after, include_private=False
+        )
+        return Response(
+            {
+                "conversation": conversation_payload_for_contact(conversation),
+                "results": [message_payload(m) for m in messages],
+            }
+        )
+
+
+class InboxOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    public_key = serializers.CharField()
+    allowed_origins = serializers.ListField(child=serializers.CharField())
+    greeting = serializers.CharField()
+
+
+class InboxListView(WorkspaceAPIView):
+    @extend_schema(responses=InboxOut(many=True))
+    def get(self, request: Request, workspace: str) -> Response:
+        return Response(InboxOut(selectors.inbox_list(member=self.member), many=True).data)

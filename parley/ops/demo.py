@@ -1,0 +1,74 @@
+"""The embedded demo workspace (DESIGN.md): seeded idempotently by `parley demo` / `make run`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from parley.accounts.models import Role, Workspace
+from parley.accounts.services import member_add, team_ensure, user_ensure
+from parley.inboxes.models import Inbox, InboxKind
+
+DEMO_PASSWORD = "parley-demo"
+DEMO_INBOX_KEY = "demo"
+DEMO_LOGINS = [
+    ("admin@demo.parley.test", "Demo Admin", Role.ADMIN),
+    ("agent1@demo.parley.test", "Agent One", Role.AGENT),
+    ("agent2@demo.parley.test", "Agent Two", Role.AGENT),
+]
+DEMO_TEAMS = [
+    ("Consulting", "Questions before and after buying"),
+    ("Technical support", "Problems with the product or the site"),
+]
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    workspace: Workspace
+    inbox: Inbox
+    logins: list[tuple[str, str]]
+
+
+def own_origins(port: int) -> list[str]:
+    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
+@transaction.atomic
+def demo_seed(*, port: int) -> DemoSeed:
+    if not settings.PARLEY_DEMO:
+        raise ImproperlyConfigured("The demo seed is for the embedded mode only.")
+    workspace, _ = Workspace.objects.get_or_create(
+        slug="demo", defaults={"name": "Demo Shop", "timezone": "Asia/Shanghai"}
+    )
+    members = []
+    for email, name, role in DEMO_LOGINS:
+        user = user_ensure(email=email, password=DEMO_PASSWORD, display_name=name)
+        members.append(member_add(workspace=workspace, user=user, role=role))
+    teams = [team_ensure(workspace=workspace, name=n, description=d) for n, d in DEMO_TEAMS]
+    teams[0].members.add(members[1])
+    teams[1].members.add(members[2])
+    inbox, _ = Inbox.objects.get_or_create(
+        public_key=DEMO_INBOX_KEY,
+        defaults={
+            "workspace": workspace,
+            "name": "Website",
+            "kind": InboxKind.WIDGET,
+            "greeting": "Hi! How can we help? 您好，有什么可以帮您？",
+        },
+    )
+    # The server's own origin, for whichever port this run uses; origins added before stay.
+    origins = list(inbox.allowed_origins)
+    origins += [o for o in own_origins(port) if o not in origins]
+    if origins != inbox.allowed_origins:
+        inbox.allowed_origins = origins
+        inbox.save(update_fields=["allowed_origins"])
+    inbox.agents.add(*members)
+    inbox.teams.add(*teams)
+    return DemoSeed(
+        workspace=workspace,
+        inbox=inbox,
+        logins=[(email, DEMO_PASSWORD) for email, _, _ in DEMO_LOGINS],
+    )

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from parley.accounts import api as accounts_api
+from parley.conversations import api as conversations_api
+from parley.inboxes import api as inboxes_api
+from parley.ops import views as ops_views
+
+workspace_api = [
+    path("conversations/", conversations_api.ConversationListView.as_view()),
+    path("conversations/<int:conversation_id>/", conversations_api.ConversationDetailView.as_view()),
+    path(
+        "conversations/<int:conversation_id>/messages/",
+        conversations_api.MessageListView.as_view(),
+    ),
+    path("conversations/<int:conversation_id>/assign/", conversations_api.AssignView.as_view()),
+    path("conversations/<int:conversation_id>/team/", conversations_api.TeamView.as_view()),
+    path("conversations/<int:conversation_id>/status/", conversations_api.StatusView.as_view()),
+    path("conversations/<int:conversation_id>/read/", conversations_api.ReadView.as_view()),
+    path("inboxes/", inboxes_api.InboxListView.as_view()),
+    path("members/", accounts_api.MemberListView.as_view()),
+    path("teams/", accounts_api.TeamListView.as_view()),
+    path("tokens/", accounts_api.ApiTokenListView.as_view()),
+    path("tokens/<int:token_id>/", accounts_api.ApiTokenDetailView.as_view()),
+]
+
+api_v1 = [
+    path("auth/csrf", accounts_api.CsrfView.as_view()),
+    path("auth/login", accounts_api.LoginView.as_view()),
+    path("auth/logout", accounts_api.LogoutView.as_view()),
+    path("auth/me", accounts_api.MeView.as_view()),
+    path("workspaces/<slug:workspace>/", include(workspace_api)),
+]
+
+widget_api_v1 = [
+    path("sessions", inboxes_api.WidgetSessionView.as_view()),
+    path("messages", inboxes_api.WidgetMessagesView.as_view()),
+    path(
+        "conversations/<int:conversation_id>/messages",
+        inboxes_api.WidgetConversationMessagesView.as_view(),
+    ),
+]
+
+urlpatterns = [
+    path("healthz", ops_views.healthz),
+    path("readyz", ops_views.readyz),
+    path("demo/", ops_views.demo_page),
+    path("api/v1/", include(api_v1)),
+    path("api/widget/v1/", include(widget_api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema")),
+    path("admin/", admin.site.urls),
+]
