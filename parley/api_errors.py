@@ -34,7 +34,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"code": ErrorCode.INVALID, "detail": "Invalid input.", "fields": fields}
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
-    code = next((c for kind, c in DRF_CODES.items() if isinstance(exc, kind)), None)
+    code = next((str(c) for kind, c in DRF_CODES.items() if isinstance(exc, kind)), None)
     detail = getattr(exc, "detail", str(exc))
-    response.data = {"code": str(code or getattr(exc, "default_code", "error")), "detail": detail}
+    response.data = {"code": code or str(getattr(exc, "default_code", "error")), "detail": detail}
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any, cast
 
 from django.core.asgi import get_asgi_application
 
@@ -17,15 +18,15 @@ from django.urls import path  # noqa: E402
 
 from parley.conversations.consumers import AgentConsumer, WidgetConsumer  # noqa: E402
 
+# Channels routes ASGI apps with Django's `path`, whose stubs only know views: hence the Any.
+agent_app: Any = AllowedHostsOriginValidator(AuthMiddlewareStack(AgentConsumer.as_asgi()))
+widget_app: Any = WidgetConsumer.as_asgi()
 websocket_routes = URLRouter(
     [
         # Widget sockets come from customers' sites; the Origin is checked per inbox at hello.
-        path("ws/widget/", WidgetConsumer.as_asgi()),
+        cast(Any, path("ws/widget/", widget_app)),
         # Console sockets ride on the session cookie, so only our own origin may open one.
-        path(
-            "ws/agent/",
-            AllowedHostsOriginValidator(AuthMiddlewareStack(AgentConsumer.as_asgi())),
-        ),
+        cast(Any, path("ws/agent/", agent_app)),
     ]
 )
 

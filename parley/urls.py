@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from parley.accounts import api as accounts_api
@@ -9,9 +9,11 @@ from parley.conversations import api as conversations_api
 from parley.inboxes import api as inboxes_api
 from parley.ops import views as ops_views
 
-workspace_api = [
+workspace_api: list[URLPattern | URLResolver] = [
     path("conversations/", conversations_api.ConversationListView.as_view()),
-    path("conversations/<int:conversation_id>/", conversations_api.ConversationDetailView.as_view()),
+    path(
+        "conversations/<int:conversation_id>/", conversations_api.ConversationDetailView.as_view()
+    ),
     path(
         "conversations/<int:conversation_id>/messages/",
         conversations_api.MessageListView.as_view(),
@@ -27,7 +29,7 @@ workspace_api = [
     path("tokens/<int:token_id>/", accounts_api.ApiTokenDetailView.as_view()),
 ]
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/csrf", accounts_api.CsrfView.as_view()),
     path("auth/login", accounts_api.LoginView.as_view()),
     path("auth/logout", accounts_api.LogoutView.as_view()),

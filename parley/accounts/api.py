@@ -28,8 +28,12 @@ class MembershipOut(serializers.Serializer):
     workspace = serializers.SerializerMethodField()
 
     def get_workspace(self, member: Member) -> dict[str, Any]:
-        return {"id": member.workspace_id, "slug": member.workspace.slug,
-                "name": member.workspace.name, "timezone": member.workspace.timezone}
+        return {
+            "id": member.workspace_id,
+            "slug": member.workspace.slug,
+            "name": member.workspace.name,
+            "timezone": member.workspace.timezone,
+        }
 
 
 class UserOut(serializers.Serializer):
@@ -78,7 +82,7 @@ class LoginView(APIView):
         if user is None:
             raise ApplicationError(ErrorCode.INVALID_CREDENTIALS, "Wrong e-mail or password.")
         login(request._request, user)
-        return Response(me_payload(user))  # type: ignore[arg-type]
+        return Response(me_payload(user))
 
 
 class LogoutView(APIView):

@@ -33,9 +33,9 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=120, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    USERNAME_FIELD = "email"
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     def __str__(self) -> str:
         return self.email
@@ -77,7 +77,9 @@ class Member(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "user"], name="member_unique_per_workspace")
+            models.UniqueConstraint(
+                fields=["workspace", "user"], name="member_unique_per_workspace"
+            )
         ]
 
     def __str__(self) -> str:

@@ -92,6 +92,4 @@ def api_token_issue(*, member: Member, name: str) -> IssuedToken:
 def api_token_revoke(*, token: ApiToken, actor: Member) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(
-        workspace=actor.workspace, actor=actor, action="api_token.revoked", target=token
-    )
+    audit_record(workspace=actor.workspace, actor=actor, action="api_token.revoked", target=token)

@@ -10,7 +10,9 @@ from parley.contacts.models import Contact
 
 def contact_create(*, workspace: Workspace, name: str = "", email: str = "") -> Contact:
     return Contact.objects.create(
-        workspace=workspace, name=name.strip()[:120], email=email.strip().lower(),
+        workspace=workspace,
+        name=name.strip()[:120],
+        email=email.strip().lower(),
         last_seen_at=timezone.now(),
     )
 

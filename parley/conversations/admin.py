@@ -9,7 +9,7 @@ class MessageInline(admin.TabularInline[Message, Conversation]):
     model = Message
     extra = 0
     fields = ["seq", "sender_type", "kind", "body", "private", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["seq", "sender_type", "kind", "body", "private", "created_at"]
     can_delete = False
     ordering = ["seq"]
 

@@ -47,7 +47,8 @@ class ConversationListView(WorkspaceAPIView):
         return Response(
             {
                 "results": [
-                    {**conversation_payload(c), "unread": max(0, c.unread)} for c in rows
+                    {**conversation_payload(c), "unread": max(0, getattr(c, "unread", 0))}
+                    for c in rows
                 ],
                 "next_before": rows[-1].last_activity_at.isoformat()
                 if len(rows) == LIST_LIMIT

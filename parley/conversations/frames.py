@@ -32,8 +32,9 @@ def parse_frame(text: str | None) -> dict[str, Any]:
 
 def _field(content: dict[str, Any], name: str) -> Any:
     if name not in content:
-        raise ApplicationError(ErrorCode.MISSING_FIELD, f"The frame needs '{name}'.",
-                               fields={name: "missing"})
+        raise ApplicationError(
+            ErrorCode.MISSING_FIELD, f"The frame needs '{name}'.", fields={name: "missing"}
+        )
     return content[name]
 
 
@@ -41,8 +42,11 @@ def _conversation_id(value: Any, *, allow_null: bool) -> int | None:
     if value is None and allow_null:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ApplicationError(ErrorCode.INVALID, "'conversation' must be a conversation id.",
-                               fields={"conversation": "not an id"})
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            "'conversation' must be a conversation id.",
+            fields={"conversation": "not an id"},
+        )
     return value
 
 
@@ -64,7 +68,9 @@ def parse_hello(content: dict[str, Any]) -> Hello:
         try:
             conversation_id = int(key)
         except (TypeError, ValueError) as exc:
-            raise ApplicationError(ErrorCode.INVALID, "'resume' keys are conversation ids.") from exc
+            raise ApplicationError(
+                ErrorCode.INVALID, "'resume' keys are conversation ids."
+            ) from exc
         if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
             raise ApplicationError(ErrorCode.INVALID, "'resume' values are seqs (>= 0).")
         resume[conversation_id] = seq
@@ -84,8 +90,9 @@ def parse_message_create(content: dict[str, Any]) -> MessageCreate:
     try:
         client_id = uuid.UUID(str(raw_client_id))
     except ValueError as exc:
-        raise ApplicationError(ErrorCode.INVALID, "'client_id' must be a UUID.",
-                               fields={"client_id": "not a UUID"}) from exc
+        raise ApplicationError(
+            ErrorCode.INVALID, "'client_id' must be a UUID.", fields={"client_id": "not a UUID"}
+        ) from exc
     conversation = _conversation_id(_field(content, "conversation"), allow_null=True)
     body = _field(content, "body")
     if not isinstance(body, str):
@@ -96,8 +103,7 @@ def parse_message_create(content: dict[str, Any]) -> MessageCreate:
     private = content.get("private", False)
     if not isinstance(private, bool):
         raise ApplicationError(ErrorCode.INVALID, "'private' must be true or false.")
-    return MessageCreate(client_id=client_id, conversation=conversation, body=body,
-                         private=private)
+    return MessageCreate(client_id=client_id, conversation=conversation, body=body, private=private)
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,6 @@ class ConversationRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "conversation"], name="read_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} read #{self.conversation_id} to {self.seq}"

@@ -62,11 +62,17 @@ class ConversationUpdatedFrame(TypedDict):
 
 def sender_payload(message: Message) -> SenderPayload:
     if message.sender_member_id is not None and message.sender_member is not None:
-        return {"type": message.sender_type, "id": message.sender_member_id,
-                "name": message.sender_member.name}
+        return {
+            "type": message.sender_type,
+            "id": message.sender_member_id,
+            "name": message.sender_member.name,
+        }
     if message.sender_contact_id is not None and message.sender_contact is not None:
-        return {"type": message.sender_type, "id": message.sender_contact_id,
-                "name": message.sender_contact.display_name}
+        return {
+            "type": message.sender_type,
+            "id": message.sender_contact_id,
+            "name": message.sender_contact.display_name,
+        }
     return {"type": message.sender_type, "id": None, "name": ""}
 
 
@@ -88,8 +94,7 @@ def message_payload(message: Message) -> MessagePayload:
 
 def conversation_payload_for_contact(conversation: Conversation) -> ConversationPayload:
     """What a contact may know of their own conversation: no internal assignment detail."""
-    return {"id": conversation.pk, "status": conversation.status,
-            "last_seq": conversation.last_seq}
+    return {"id": conversation.pk, "status": conversation.status, "last_seq": conversation.last_seq}
 
 
 def conversation_payload(conversation: Conversation) -> ConversationPayload:
@@ -110,8 +115,11 @@ def conversation_payload(conversation: Conversation) -> ConversationPayload:
 
 
 def message_created_frame(message: Message) -> MessageCreatedFrame:
-    return {"type": "message.created", "conversation": message.conversation_id,
-            "message": message_payload(message)}
+    return {
+        "type": "message.created",
+        "conversation": message.conversation_id,
+        "message": message_payload(message),
+    }
 
 
 def conversation_updated_frame(payload: ConversationPayload) -> ConversationUpdatedFrame:

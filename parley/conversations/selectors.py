@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models import F, OuterRef, Subquery, Value
 
 from parley.accounts.models import Member
 from parley.contacts.models import Contact
@@ -56,9 +55,9 @@ def conversation_list(
         conversations = conversations.filter(assignee__isnull=True)
     elif assignee:
         conversations = conversations.filter(assignee_id=int(assignee))
-    read_seq = ConversationRead.objects.filter(
-        member=member, conversation=OuterRef("pk")
-    ).values("seq")[:1]
+    read_seq = ConversationRead.objects.filter(member=member, conversation=OuterRef("pk")).values(
+        "seq"
+    )[:1]
     return (
         conversations.select_related("inbox", "contact", "assignee__user", "team")
         .annotate(unread=F("last_seq") - Coalesce(Subquery(read_seq), Value(0)))

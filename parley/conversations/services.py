@@ -184,13 +184,19 @@ def _after_contact_message(conversation: Conversation) -> None:
     if conversation.status == Status.RESOLVED:
         conversation.status = Status.OPEN if conversation.assignee_id else Status.QUEUED
         conversation.resolved_at = None
-        _event(conversation, body="Conversation reopened by the customer",
-               data={"event": "reopened", "by": "contact", "to": conversation.status})
+        _event(
+            conversation,
+            body="Conversation reopened by the customer",
+            data={"event": "reopened", "by": "contact", "to": conversation.status},
+        )
         _save_state(conversation, "status", "resolved_at")
     elif conversation.status == Status.PENDING:
         conversation.status = Status.OPEN
-        _event(conversation, body="Customer replied",
-               data={"event": "status_changed", "from": Status.PENDING, "to": Status.OPEN})
+        _event(
+            conversation,
+            body="Customer replied",
+            data={"event": "status_changed", "from": Status.PENDING, "to": Status.OPEN},
+        )
         _save_state(conversation, "status")
 
 
@@ -198,8 +204,11 @@ def _after_agent_reply(conversation: Conversation, member: Member) -> None:
     if conversation.assignee_id is None and conversation.status in {Status.QUEUED, Status.BOT}:
         conversation.assignee = member
         conversation.status = Status.OPEN
-        _event(conversation, body=f"{member.name} joined the conversation",
-               data={"event": "assigned", "assignee": member.pk, "by": member.pk})
+        _event(
+            conversation,
+            body=f"{member.name} joined the conversation",
+            data={"event": "assigned", "assignee": member.pk, "by": member.pk},
+        )
         _save_state(conversation, "assignee", "status")
 
 
@@ -269,11 +278,24 @@ def conversation_assign(
         body = f"Assigned to {assignee.name} by {actor.name}"
     else:
         body = f"Unassigned by {actor.name}"
-    _event(locked, body=body, data={"event": "assigned", "assignee": assignee.pk if assignee
-                                     else None, "previous": previous, "by": actor.pk})
+    _event(
+        locked,
+        body=body,
+        data={
+            "event": "assigned",
+            "assignee": assignee.pk if assignee else None,
+            "previous": previous,
+            "by": actor.pk,
+        },
+    )
     _save_state(locked, "assignee", "status")
-    audit_record(workspace=actor.workspace, actor=actor, action="conversation.assigned",
-                 target=locked, data={"assignee": locked.assignee_id, "previous": previous})
+    audit_record(
+        workspace=actor.workspace,
+        actor=actor,
+        action="conversation.assigned",
+        target=locked,
+        data={"assignee": locked.assignee_id, "previous": previous},
+    )
     return locked
 
 
@@ -290,12 +312,24 @@ def conversation_set_team(
         return locked
     previous = locked.team_id
     locked.team = team
-    _event(locked, body=f"Team set to {team.name}" if team else "Team removed",
-           data={"event": "team_changed", "team": team.pk if team else None,
-                 "previous": previous, "by": actor.pk})
+    _event(
+        locked,
+        body=f"Team set to {team.name}" if team else "Team removed",
+        data={
+            "event": "team_changed",
+            "team": team.pk if team else None,
+            "previous": previous,
+            "by": actor.pk,
+        },
+    )
     _save_state(locked, "team")
-    audit_record(workspace=actor.workspace, actor=actor, action="conversation.team_changed",
-                 target=locked, data={"team": locked.team_id, "previous": previous})
+    audit_record(
+        workspace=actor.workspace,
+        actor=actor,
+        action="conversation.team_changed",
+        target=locked,
+        data={"team": locked.team_id, "previous": previous},
+    )
     return locked
 
 
@@ -304,8 +338,9 @@ def conversation_set_status(
     *, conversation: Conversation, status: str, actor: Member
 ) -> Conversation:
     if status not in Status.values:
-        raise ApplicationError(ErrorCode.INVALID, f"Unknown status {status!r}.",
-                               fields={"status": "unknown"})
+        raise ApplicationError(
+            ErrorCode.INVALID, f"Unknown status {status!r}.", fields={"status": "unknown"}
+        )
     locked = _lock(conversation.pk)
     if not policies.can_change_status(actor=actor, conversation=locked):
         raise ApplicationError(
@@ -321,11 +356,19 @@ def conversation_set_status(
     locked.status = status
     locked.resolved_at = timezone.now() if status == Status.RESOLVED else None
     event = "reopened" if previous == Status.RESOLVED else "status_changed"
-    _event(locked, body=f"{actor.name} changed the status to {status}",
-           data={"event": event, "from": previous, "to": status, "by": actor.pk})
+    _event(
+        locked,
+        body=f"{actor.name} changed the status to {status}",
+        data={"event": event, "from": previous, "to": status, "by": actor.pk},
+    )
     _save_state(locked, "status", "resolved_at")
-    audit_record(workspace=actor.workspace, actor=actor, action="conversation.status_changed",
-                 target=locked, data={"from": previous, "to": status})
+    audit_record(
+        workspace=actor.workspace,
+        actor=actor,
+        action="conversation.status_changed",
+        target=locked,
+        data={"from": previous, "to": status},
+    )
     return locked
 
 
@@ -342,8 +385,12 @@ def conversation_mark_read_by_member(
     seq = max(read.seq, seq)
     realtime.publish_on_commit(
         [realtime.contact_group(conversation.contact_id)],
-        {"type": "read", "conversation": conversation.pk, "seq": seq,
-         "by": {"type": SenderType.AGENT, "id": member.pk, "name": member.name}},
+        {
+            "type": "read",
+            "conversation": conversation.pk,
+            "seq": seq,
+            "by": {"type": SenderType.AGENT, "id": member.pk, "name": member.name},
+        },
     )
     return seq
 
@@ -355,8 +402,15 @@ def conversation_mark_read_by_contact(*, conversation: Conversation, seq: int) -
     )
     realtime.publish_on_commit(
         realtime.staff_groups(conversation),
-        {"type": "read", "conversation": conversation.pk, "seq": seq,
-         "by": {"type": SenderType.CONTACT, "id": conversation.contact_id,
-                "name": conversation.contact.display_name}},
+        {
+            "type": "read",
+            "conversation": conversation.pk,
+            "seq": seq,
+            "by": {
+                "type": SenderType.CONTACT,
+                "id": conversation.contact_id,
+                "name": conversation.contact.display_name,
+            },
+        },
     )
     return seq

@@ -36,11 +36,7 @@ def widget_contact(*, token: str) -> tuple[Contact, Inbox]:
     """The contact and inbox a widget token stands for; ``invalid_token`` if it stands for none."""
     identity = read_token(token)
     if identity is not None:
-        contact = (
-            Contact.objects.select_related("workspace")
-            .filter(pk=identity.contact_id)
-            .first()
-        )
+        contact = Contact.objects.select_related("workspace").filter(pk=identity.contact_id).first()
         inbox = Inbox.objects.filter(pk=identity.inbox_id).first()
         if contact is not None and inbox is not None and contact.workspace_id == inbox.workspace_id:
             return contact, inbox

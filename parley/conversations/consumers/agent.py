@@ -6,7 +6,7 @@ checked against the membership of the conversation's workspace.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from channels.db import database_sync_to_async
 
@@ -31,10 +31,13 @@ def agent_groups(members: list[Member]) -> list[str]:
     return groups
 
 
-def conversation_for_any(members: list[Member], conversation_id: int) -> tuple[Member, Conversation]:
+def conversation_for_any(
+    members: list[Member], conversation_id: int
+) -> tuple[Member, Conversation]:
     """The conversation and the caller's membership in its workspace, if they may see it."""
     workspace_id = (
-        Conversation.objects.filter(pk=conversation_id).values_list("workspace_id", flat=True)
+        Conversation.objects.filter(pk=conversation_id)
+        .values_list("workspace_id", flat=True)
         .first()
     )
     member = next((m for m in members if m.workspace_id == workspace_id), None)
@@ -64,8 +67,11 @@ def send_as_member(members: list[Member], frame: frames.MessageCreate) -> dict[s
         raise ApplicationError(ErrorCode.MISSING_FIELD, "Members write into a conversation.")
     member, conversation = conversation_for_any(members, frame.conversation)
     result = services.message_send(
-        conversation=conversation, sender=services.Sender.of_member(member), body=frame.body,
-        client_id=frame.client_id, private=frame.private,
+        conversation=conversation,
+        sender=services.Sender.of_member(member),
+        body=frame.body,
+        client_id=frame.client_id,
+        private=frame.private,
     )
     return dict(message_payload(result.message))
 
@@ -80,12 +86,15 @@ def mark_read(members: list[Member], frame: frames.Read) -> int:
 class AgentConsumer(RealtimeConsumer):
     members: list[Member]
 
+    user: User
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.members = await database_sync_to_async(agent_memberships)(user)
+        self.user = cast(User, user)
+        self.members = await database_sync_to_async(agent_memberships)(self.user)
         if not self.members:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
@@ -99,16 +108,21 @@ class AgentConsumer(RealtimeConsumer):
             self.tracker.seen_up_to(conversation_id, seq)
         replay = await database_sync_to_async(replay_for_members)(self.members, hello.resume)
         self.greeted = True
-        user = self.scope["user"]
-        await self.send_json({
-            "type": "welcome",
-            "user": {"id": user.pk, "name": user.name, "email": user.email},
-            "members": [
-                {"id": m.pk, "role": m.role, "workspace": {"id": m.workspace_id,
-                                                           "slug": m.workspace.slug}}
-                for m in self.members
-            ],
-        })
+        user = self.user
+        await self.send_json(
+            {
+                "type": "welcome",
+                "user": {"id": user.pk, "name": user.name, "email": user.email},
+                "members": [
+                    {
+                        "id": m.pk,
+                        "role": m.role,
+                        "workspace": {"id": m.workspace_id, "slug": m.workspace.slug},
+                    }
+                    for m in self.members
+                ],
+            }
+        )
         await self.send_message_frames(replay)
 
     async def on_message_create(self, frame: frames.MessageCreate) -> None:
@@ -119,8 +133,12 @@ class AgentConsumer(RealtimeConsumer):
         member, conversation = await database_sync_to_async(conversation_for_any)(
             self.members, frame.conversation
         )
-        typing = {"type": "typing", "conversation": conversation.pk, "on": frame.on,
-                  "by": {"type": SenderType.AGENT, "id": member.pk, "name": member.name}}
+        typing = {
+            "type": "typing",
+            "conversation": conversation.pk,
+            "on": frame.on,
+            "by": {"type": SenderType.AGENT, "id": member.pk, "name": member.name},
+        }
         groups = realtime.staff_groups(conversation)
         if not frame.private:
             groups.append(realtime.contact_group(conversation.contact_id))

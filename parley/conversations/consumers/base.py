@@ -23,7 +23,7 @@ CLOSE_FORBIDDEN = 4003
 CLOSE_UNAUTHENTICATED = 4001
 
 
-class RealtimeConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     """A socket's lifetime: connect → hello → welcome + replay → frames both ways."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -33,7 +33,9 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.tracker = DeliveryTracker()
 
     # --- incoming ------------------------------------------------------------------------
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
         ref = None
         try:
             content = frames.parse_frame(text_data)
@@ -75,15 +77,20 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     # --- outgoing ------------------------------------------------------------------------
     async def send_error(self, error: ApplicationError, ref: str | None = None) -> None:
-        await self.send_json({"type": "error", "code": str(error.code), "detail": error.detail,
-                              "ref": ref})
+        await self.send_json(
+            {"type": "error", "code": str(error.code), "detail": error.detail, "ref": ref}
+        )
 
     async def send_ack(self, client_id: str, message: dict[str, Any]) -> None:
-        await self.send_json({
-            "type": "message.ack",
-            "client_id": client_id,
-            "message": {key: message[key] for key in ("id", "seq", "conversation", "created_at")},
-        })
+        await self.send_json(
+            {
+                "type": "message.ack",
+                "client_id": client_id,
+                "message": {
+                    key: message[key] for key in ("id", "seq", "conversation", "created_at")
+                },
+            }
+        )
 
     async def send_message_frames(self, frames_in_order: list[dict[str, Any]]) -> None:
         for frame in frames_in_order:

@@ -30,8 +30,9 @@ class WidgetWelcome:
     replay: list[dict[str, Any]]
 
 
-def open_widget_session(*, token: str | None, origin: str | None,
-                        resume: dict[int, int]) -> WidgetWelcome:
+def open_widget_session(
+    *, token: str | None, origin: str | None, resume: dict[int, int]
+) -> WidgetWelcome:
     contact, inbox = widget_contact(token=token or "")
     check_widget_origin(inbox=inbox, origin=origin)
     conversations = list(selectors.contact_conversations(contact=contact, inbox_id=inbox.pk)[:20])
@@ -62,11 +63,16 @@ def _replay(conversation: Conversation, after_seq: int) -> list[dict[str, Any]]:
         after_seq = page[-1].seq
 
 
-def send_as_contact(*, contact: Contact, inbox: Inbox, frame: frames.MessageCreate) -> dict[str, Any]:
+def send_as_contact(
+    *, contact: Contact, inbox: Inbox, frame: frames.MessageCreate
+) -> dict[str, Any]:
     if frame.private:
         raise ApplicationError(ErrorCode.PERMISSION_DENIED, "Contacts write no notes.")
     result = services.contact_message_send(
-        contact=contact, inbox=inbox, conversation_id=frame.conversation, body=frame.body,
+        contact=contact,
+        inbox=inbox,
+        conversation_id=frame.conversation,
+        body=frame.body,
         client_id=frame.client_id,
     )
     return dict(message_payload(result.message))
@@ -102,8 +108,7 @@ class WidgetConsumer(RealtimeConsumer):
             )
         except ApplicationError as error:
             await self.send_error(error)
-            if error.code in {ErrorCode.ORIGIN_NOT_ALLOWED,
-                              ErrorCode.INVALID_TOKEN}:
+            if error.code in {ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.INVALID_TOKEN}:
                 await self.close(code=CLOSE_FORBIDDEN)
             return
         self.contact, self.inbox = welcome.contact, welcome.inbox
@@ -130,9 +135,16 @@ class WidgetConsumer(RealtimeConsumer):
         )
         await realtime.asend_to_groups(
             realtime.staff_groups(conversation),
-            {"type": "typing", "conversation": conversation.pk, "on": frame.on,
-             "by": {"type": SenderType.CONTACT, "id": self.contact.pk,
-                    "name": self.contact.display_name}},
+            {
+                "type": "typing",
+                "conversation": conversation.pk,
+                "on": frame.on,
+                "by": {
+                    "type": SenderType.CONTACT,
+                    "id": self.contact.pk,
+                    "name": self.contact.display_name,
+                },
+            },
         )
 
     async def on_read(self, frame: frames.Read) -> None:

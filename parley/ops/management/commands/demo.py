@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, port: int, **options: Any) -> None:
         seed = demo_seed(port=port)
-        self.stdout.write(f"Demo workspace '{seed.workspace.slug}', widget inbox key "
-                          f"'{seed.inbox.public_key}'.")
+        self.stdout.write(
+            f"Demo workspace '{seed.workspace.slug}', widget inbox key '{seed.inbox.public_key}'."
+        )
         for email, password in seed.logins:
             self.stdout.write(f"  {email} / {password}")

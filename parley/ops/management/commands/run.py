@@ -20,16 +20,19 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
         parser.add_argument("--no-migrate", action="store_true")
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, no_migrate: bool,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, no_migrate: bool, **options: Any
+    ) -> None:
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         mode = "production" if settings.PRODUCTION else "embedded"
         self.stdout.write(f"Parley ({mode} mode) on http://{host}:{port}/")
         if settings.PARLEY_DEMO:
             seed = demo_seed(port=port)
-            self.stdout.write(f"  demo site:   http://{host}:{port}/demo/  (widget inbox "
-                              f"'{seed.inbox.public_key}')")
+            self.stdout.write(
+                f"  demo site:   http://{host}:{port}/demo/  (widget inbox "
+                f"'{seed.inbox.public_key}')"
+            )
             self.stdout.write(f"  console:     http://{host}:{port}/app/")
             self.stdout.write(f"  API docs:    http://{host}:{port}/api/docs/")
             self.stdout.write("  demo logins (password parley-demo):")
