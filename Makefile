@@ -8,12 +8,16 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck check install clean
+.PHONY: run test lint typecheck check install frontend clean
 
-run: $(VENV)/.synced
+# Each front end has its own package-lock.json; a build reruns only when its sources change.
+FRONTENDS := $(patsubst frontend/%/package.json,%,$(wildcard frontend/*/package.json))
+FRONTEND_BUILDS := $(foreach f,$(FRONTENDS),frontend/$(f)/dist/.built)
+
+run: $(VENV)/.synced $(FRONTEND_BUILDS)
 	$(BIN)/parley run
 
-test: $(VENV)/.synced
+test: $(VENV)/.synced $(FRONTEND_BUILDS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy parley tests
@@ -35,5 +39,16 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet
 	touch $@
 
+frontend: $(FRONTEND_BUILDS)
+
+frontend/%/node_modules/.installed: frontend/%/package-lock.json
+	cd frontend/$* && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.SECONDEXPANSION:
+frontend/%/dist/.built: frontend/%/node_modules/.installed $$(shell find frontend/$$*/src frontend/$$*/index.html frontend/$$*/vite.config.ts frontend/$$*/package.json -type f 2>/dev/null)
+	cd frontend/$* && npm run --silent build
+	touch $@
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache frontend/*/node_modules frontend/*/dist

@@ -193,6 +193,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The front ends' Vite builds (see parley/ops/frontend.py); absent until `make run` builds them.
+STATICFILES_DIRS = [
+    (name, BASE_DIR / "frontend" / name / "dist")
+    for name in ("widget", "console")
+    if (BASE_DIR / "frontend" / name / "dist").is_dir()
+]
 STATIC_ROOT = DATA_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

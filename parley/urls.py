@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from parley.accounts import api as accounts_api
 from parley.conversations import api as conversations_api
 from parley.inboxes import api as inboxes_api
+from parley.ops import frontend
 from parley.ops import views as ops_views
 
 workspace_api: list[URLPattern | URLResolver] = [
@@ -50,6 +51,9 @@ urlpatterns = [
     path("healthz", ops_views.healthz),
     path("readyz", ops_views.readyz),
     path("demo/", ops_views.demo_page),
+    path("widget.js", frontend.widget_loader),
+    path("app/", frontend.console_app),
+    re_path(r"^app/(?P<path>.*)$", frontend.console_app),
     path("api/v1/", include(api_v1)),
     path("api/widget/v1/", include(widget_api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,90 @@
+"""Shared fixtures: a workspace with its people and an inbox, and a second one to prove
+isolation. Every test builds on these or on tests/factories.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from parley.accounts.models import Member, Role, Workspace
+from parley.contacts.models import Contact
+from parley.inboxes.models import Inbox
+from tests.factories import (
+    ContactFactory,
+    InboxFactory,
+    MemberFactory,
+    TeamFactory,
+    WorkspaceFactory,
+)
+
+
+@dataclass
+class World:
+    workspace: Workspace
+    owner: Member
+    admin: Member
+    supervisor: Member
+    agent: Member
+    other_agent: Member
+    inbox: Inbox
+    contact: Contact
+
+    def member(self, role: str) -> Member:
+        return {
+            Role.OWNER: self.owner,
+            Role.ADMIN: self.admin,
+            Role.SUPERVISOR: self.supervisor,
+            Role.AGENT: self.agent,
+        }[Role(role)]
+
+
+def build_world() -> World:
+    workspace = WorkspaceFactory()
+    members = {
+        role: MemberFactory(workspace=workspace, role=role)
+        for role in (Role.OWNER, Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
+    }
+    other_agent = MemberFactory(workspace=workspace, role=Role.AGENT)
+    inbox = InboxFactory(workspace=workspace)
+    inbox.agents.add(members[Role.AGENT], other_agent)
+    team = TeamFactory(workspace=workspace, name="Technical support")
+    team.members.add(members[Role.AGENT])
+    return World(
+        workspace=workspace,
+        owner=members[Role.OWNER],
+        admin=members[Role.ADMIN],
+        supervisor=members[Role.SUPERVISOR],
+        agent=members[Role.AGENT],
+        other_agent=other_agent,
+        inbox=inbox,
+        contact=ContactFactory(workspace=workspace),
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def other_world(db: None) -> World:
+    """A second tenant: nothing of it may ever show up for members of `world`."""
+    return build_world()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def client_for(member: Member) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=member.user)
+    return client
+
+
+@pytest.fixture
+def as_member():
+    return client_for
