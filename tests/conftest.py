@@ -4,12 +4,14 @@ isolation. Every test builds on these or on tests/factories.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 from parley.accounts.models import Member, Role, Workspace
 from parley.contacts.models import Contact
+from parley.conversations import realtime
 from parley.inboxes.models import Inbox
 from tests.factories import (
     ContactFactory,
@@ -18,6 +20,12 @@ from tests.factories import (
     TeamFactory,
     WorkspaceFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -88,3 +96,36 @@ def client_for(member: Member) -> APIClient:
 @pytest.fixture
 def as_member():
     return client_for
+
+
+@dataclass
+class Published:
+    """What services sent to channel-layer groups after commit, in order.
+
+    Tests run inside a transaction that never commits, so `with published.committing():`
+    runs the on-commit callbacks of the block as a real commit would, at its end.
+    """
+
+    sent: list[tuple[list[str], dict[str, Any]]]
+    committing: Any
+
+    def frames(self, frame_type: str, group: str | None = None) -> list[dict[str, Any]]:
+        return [
+            frame
+            for groups, frame in self.sent
+            if frame["type"] == frame_type and (group is None or group in groups)
+        ]
+
+    def groups_of(self, frame_type: str) -> list[list[str]]:
+        return [groups for groups, frame in self.sent if frame["type"] == frame_type]
+
+
+@pytest.fixture
+def published(monkeypatch, django_capture_on_commit_callbacks) -> Published:
+    record = Published(sent=[], committing=lambda: django_capture_on_commit_callbacks(execute=True))
+
+    def capture(groups: list[str], frame: Any) -> None:
+        record.sent.append((list(groups), dict(frame)))
+
+    monkeypatch.setattr(realtime, "send_to_groups", capture)
+    return record

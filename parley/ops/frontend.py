@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 NOT_BUILT = "The {name} is not built yet: `make run` builds it (npm ci + vite build)."
@@ -19,7 +20,7 @@ def dist_dir(name: str) -> Path:
     return Path(settings.BASE_DIR) / "frontend" / name / "dist"
 
 
-def widget_loader(request: HttpRequest) -> HttpResponse:
+def widget_loader(request: HttpRequest) -> HttpResponseBase:
     """The one script a site embeds. Small and short-cached, so a new release reaches visitors
     within minutes; the chunks it loads are content-hashed and cached for long."""
     loader = dist_dir("widget") / "widget.js"
