@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from parley.accounts.models import Member, Role, Workspace
 from parley.contacts.models import Contact
@@ -26,6 +28,23 @@ from tests.factories import (
 def fast_password_hashing(settings) -> None:
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    # Rate-limit counters live in the cache; each test starts with none.
+    cache.clear()
+
+
+@pytest.fixture
+def throttle_rates(monkeypatch):
+    """`throttle_rates(login="3/min")`: DRF reads its rates once, at import, so patch them."""
+
+    def set_rates(**rates: str) -> None:
+        merged = {**SimpleRateThrottle.THROTTLE_RATES, **rates}
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", merged)
+
+    return set_rates
 
 
 @dataclass

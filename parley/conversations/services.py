@@ -372,11 +372,15 @@ def conversation_set_status(
     return locked
 
 
+def _current_last_seq(conversation: Conversation) -> int:
+    return Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+
+
 def conversation_mark_read_by_member(
     *, conversation: Conversation, member: Member, seq: int
 ) -> int:
     """Move the member's read pointer forward (never back); returns where it stands."""
-    seq = max(0, min(seq, conversation.last_seq))
+    seq = max(0, min(seq, _current_last_seq(conversation)))
     read, created = ConversationRead.objects.get_or_create(
         member=member, conversation=conversation, defaults={"seq": seq}
     )
@@ -396,7 +400,7 @@ def conversation_mark_read_by_member(
 
 
 def conversation_mark_read_by_contact(*, conversation: Conversation, seq: int) -> int:
-    seq = max(0, min(seq, conversation.last_seq))
+    seq = max(0, min(seq, _current_last_seq(conversation)))
     Conversation.objects.filter(pk=conversation.pk, contact_read_seq__lt=seq).update(
         contact_read_seq=seq
     )

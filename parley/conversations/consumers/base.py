@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 CLOSE_FORBIDDEN = 4003
 CLOSE_UNAUTHENTICATED = 4001
 
+# State frames where a repeat of the last one carries nothing new.
+STATE_FRAMES = {"conversation.updated"}
+
 
 class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     """A socket's lifetime: connect → hello → welcome + replay → frames both ways."""
@@ -31,6 +34,9 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         self.joined: list[str] = []
         self.greeted = False
         self.tracker = DeliveryTracker()
+        # The last state frame sent per conversation: the same update can arrive through both
+        # the inbox group and the assignee's group.
+        self.last_state: dict[tuple[str, int], dict[str, Any]] = {}
 
     # --- incoming ------------------------------------------------------------------------
     async def receive(
@@ -97,12 +103,23 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self.deliver(frame)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
-        """Send a frame, dropping a message.created this socket has had already."""
-        if frame.get("type") == "message.created":
+        """Send a frame once: drop a message.created this socket has had already, and a state
+        frame identical to the last one of its kind for that conversation."""
+        frame_type = frame.get("type")
+        if frame_type == "message.created":
             if not self.may_receive(frame):
                 return
             if not self.tracker.first_time(frame["conversation"], frame["message"]["seq"]):
                 return
+        elif frame_type in STATE_FRAMES:
+            conversation = frame["conversation"]
+            key = (
+                frame_type,
+                conversation["id"] if isinstance(conversation, dict) else conversation,
+            )
+            if self.last_state.get(key) == frame:
+                return
+            self.last_state[key] = frame
         await self.send_json(frame)
 
     def may_receive(self, frame: dict[str, Any]) -> bool:
