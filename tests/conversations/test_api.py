@@ -280,3 +280,16 @@ def test_lists_never_include_another_workspaces_rows(world, other_world):
     assert inbox_ids == {world.inbox.pk}
     member_ids = {m["id"] for m in client.get(url(world, "members/")).json()}
     assert other_world.agent.pk not in member_ids and world.agent.pk in member_ids
+
+
+def test_the_conversation_list_costs_the_same_few_queries_for_1_or_20_rows(
+    world, django_assert_max_num_queries
+):
+    client = client_for(world.admin)
+    ConversationFactory(inbox=world.inbox, assignee=world.agent)
+    with django_assert_max_num_queries(6) as one:
+        client.get(url(world, "conversations/"))
+    for _ in range(20):
+        ConversationFactory(inbox=world.inbox, assignee=world.agent)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(client.get(url(world, "conversations/")).json()["results"]) == 21
