@@ -30,6 +30,8 @@ class ErrorCode(StrEnum):
     HELLO_REQUIRED = "hello_required"
     THROTTLED = "throttled"
     INVALID_CREDENTIALS = "invalid_credentials"
+    TOO_LARGE = "too_large"
+    TYPE_NOT_ALLOWED = "type_not_allowed"
 
 
 HTTP_STATUS = {
@@ -44,6 +46,8 @@ HTTP_STATUS = {
     ErrorCode.THROTTLED: 429,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.CONVERSATION_CLOSED: 409,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.TYPE_NOT_ALLOWED: 415,
 }
 
 

@@ -183,6 +183,11 @@ CORS_ALLOW_CREDENTIALS = False
 PARLEY_MESSAGE_MAX_CHARS = int(os.environ.get("PARLEY_MESSAGE_MAX_CHARS", "10000"))
 PARLEY_WIDGET_TOKEN_MAX_AGE = int(os.environ.get("PARLEY_WIDGET_TOKEN_MAX_AGE", str(90 * 86400)))
 PARLEY_PUBLIC_ORIGINS = env_list("PARLEY_PUBLIC_ORIGINS")
+PARLEY_UPLOAD_MAX_BYTES = int(os.environ.get("PARLEY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+PARLEY_MAX_ATTACHMENTS = 10
+# Let an upload at the limit through to our own check, which answers with a clear error code.
+DATA_UPLOAD_MAX_MEMORY_SIZE = PARLEY_UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- i18n, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from parley.accounts import api as accounts_api
 from parley.conversations import api as conversations_api
+from parley.conversations import files
 from parley.inboxes import api as inboxes_api
 from parley.ops import frontend
 from parley.ops import views as ops_views
@@ -23,6 +24,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("conversations/<int:conversation_id>/team/", conversations_api.TeamView.as_view()),
     path("conversations/<int:conversation_id>/status/", conversations_api.StatusView.as_view()),
     path("conversations/<int:conversation_id>/read/", conversations_api.ReadView.as_view()),
+    path("attachments/", conversations_api.AttachmentUploadView.as_view()),
     path("inboxes/", inboxes_api.InboxListView.as_view()),
     path("members/", accounts_api.MemberListView.as_view()),
     path("teams/", accounts_api.TeamListView.as_view()),
@@ -41,6 +43,7 @@ api_v1: list[URLPattern | URLResolver] = [
 widget_api_v1 = [
     path("sessions", inboxes_api.WidgetSessionView.as_view()),
     path("messages", inboxes_api.WidgetMessagesView.as_view()),
+    path("attachments", inboxes_api.WidgetAttachmentView.as_view()),
     path(
         "conversations/<int:conversation_id>/messages",
         inboxes_api.WidgetConversationMessagesView.as_view(),
@@ -48,6 +51,7 @@ widget_api_v1 = [
 ]
 
 urlpatterns = [
+    path("files/<str:token>/<str:name>", files.attachment_file, name="attachment-file"),
     path("healthz", ops_views.healthz),
     path("readyz", ops_views.readyz),
     path("demo/", ops_views.demo_page),

@@ -6,15 +6,22 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from parley.accounts.selectors import member_get, team_get
 from parley.api_base import WorkspaceAPIView, int_param
 from parley.conversations import selectors, services
+from parley.conversations.attachments import attachment_upload
 from parley.conversations.models import Status
-from parley.conversations.payloads import conversation_payload, message_payload
+from parley.conversations.payloads import (
+    attachment_payload,
+    conversation_payload,
+    message_payload,
+)
 from parley.conversations.services import Sender
+from parley.conversations.uploads import UploadInput, uploaded_file
 
 LIST_LIMIT = 50
 
@@ -78,8 +85,11 @@ class MessageListView(WorkspaceAPIView):
 
     class Input(serializers.Serializer):
         client_id = serializers.UUIDField(required=False)
-        body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+        body = serializers.CharField(trim_whitespace=False, allow_blank=True, default="")
         private = serializers.BooleanField(default=False)
+        attachments = serializers.ListField(
+            child=serializers.IntegerField(min_value=1), default=list, max_length=10
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
@@ -115,6 +125,7 @@ class MessageListView(WorkspaceAPIView):
             body=data.validated_data["body"],
             client_id=data.validated_data.get("client_id"),
             private=data.validated_data["private"],
+            attachment_ids=data.validated_data["attachments"],
         )
         return Response(
             message_payload(result.message),
@@ -201,3 +212,20 @@ class ReadView(WorkspaceAPIView):
         )
         result: dict[str, Any] = {"conversation": conversation.pk, "seq": seq}
         return Response(result)
+
+
+class AttachmentUploadView(WorkspaceAPIView):
+    """Upload a file (multipart field `file`); send it by naming its id in a message."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: None})
+    def post(self, request: Request, workspace: str) -> Response:
+        upload = uploaded_file(request)
+        attachment = attachment_upload(
+            workspace=self.member.workspace,
+            content=upload.read(),
+            name=upload.name or "file",
+            member_id=self.member.pk,
+        )
+        return Response(attachment_payload(attachment), status=status.HTTP_201_CREATED)

@@ -83,6 +83,8 @@ class MessageCreate:
     conversation: int | None
     body: str
     private: bool
+    attachments: list[int]
+    topic: str
 
 
 def parse_message_create(content: dict[str, Any]) -> MessageCreate:
@@ -98,12 +100,24 @@ def parse_message_create(content: dict[str, Any]) -> MessageCreate:
     if not isinstance(body, str):
         raise ApplicationError(ErrorCode.INVALID, "'body' must be a string.")
     attachments = content.get("attachments") or []
-    if attachments:
-        raise ApplicationError(ErrorCode.INVALID, "Attachments are not accepted on this server.")
+    if not isinstance(attachments, list) or not all(
+        isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in attachments
+    ):
+        raise ApplicationError(ErrorCode.INVALID, "'attachments' is a list of attachment ids.")
     private = content.get("private", False)
     if not isinstance(private, bool):
         raise ApplicationError(ErrorCode.INVALID, "'private' must be true or false.")
-    return MessageCreate(client_id=client_id, conversation=conversation, body=body, private=private)
+    topic = content.get("topic") or ""
+    if not isinstance(topic, str) or len(topic) > 80:
+        raise ApplicationError(ErrorCode.INVALID, "'topic' is a short string.")
+    return MessageCreate(
+        client_id=client_id,
+        conversation=conversation,
+        body=body,
+        private=private,
+        attachments=attachments,
+        topic=topic,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ miss nothing.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -119,3 +121,40 @@ class ConversationRead(models.Model):
 
     def __str__(self) -> str:
         return f"member {self.member_id} read #{self.conversation_id} to {self.seq}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random folder per file: names never collide and are never guessable from the id.
+    return f"attachments/{instance.workspace_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", "Image"
+    FILE = "file", "File"
+
+
+class Attachment(models.Model):
+    """An uploaded file; it belongs to the message it was sent with, once sent."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by_member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_by_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=255, blank=True)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=8, choices=AttachmentKind.choices)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.content_type}, {self.size} bytes)"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
-from parley.conversations.models import Conversation, Message
+from parley.conversations.attachments import signed_url
+from parley.conversations.models import Attachment, Conversation, Message
 
 
 class SenderPayload(TypedDict):
@@ -25,10 +26,36 @@ class MessagePayload(TypedDict):
     sender: SenderPayload
     kind: str
     body: str
-    attachments: list[dict[str, object]]
+    attachments: list[AttachmentPayload]
     private: bool
     data: dict[str, object]
     created_at: str
+
+
+class AttachmentPayload(TypedDict):
+    id: int
+    kind: str
+    name: str
+    size: int
+    content_type: str
+    url: str
+    thumbnail_url: str | None
+    width: int | None
+    height: int | None
+
+
+def attachment_payload(attachment: Attachment) -> AttachmentPayload:
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "url": signed_url(attachment),
+        "thumbnail_url": signed_url(attachment, thumbnail=True) if attachment.thumbnail else None,
+        "width": attachment.width,
+        "height": attachment.height,
+    }
 
 
 class PersonRef(TypedDict):
@@ -76,7 +103,12 @@ def sender_payload(message: Message) -> SenderPayload:
     return {"type": message.sender_type, "id": None, "name": ""}
 
 
-def message_payload(message: Message) -> MessagePayload:
+def message_payload(
+    message: Message, attachments: list[Attachment] | None = None
+) -> MessagePayload:
+    """``attachments`` when the caller has them at hand; else read (prefetch them in lists)."""
+    if attachments is None:
+        attachments = list(message.attachments.all())
     return {
         "id": message.pk,
         "seq": message.seq,
@@ -85,7 +117,7 @@ def message_payload(message: Message) -> MessagePayload:
         "sender": sender_payload(message),
         "kind": message.kind,
         "body": message.body,
-        "attachments": [],
+        "attachments": [attachment_payload(a) for a in attachments],
         "private": message.private,
         "data": message.data,
         "created_at": message.created_at.isoformat(),
@@ -114,11 +146,13 @@ def conversation_payload(conversation: Conversation) -> ConversationPayload:
     }
 
 
-def message_created_frame(message: Message) -> MessageCreatedFrame:
+def message_created_frame(
+    message: Message, attachments: list[Attachment] | None = None
+) -> MessageCreatedFrame:
     return {
         "type": "message.created",
         "conversation": message.conversation_id,
-        "message": message_payload(message),
+        "message": message_payload(message, attachments),
     }
 
 

@@ -108,15 +108,16 @@ def messages_after(
     if not include_private:
         messages = messages.filter(private=False)
     return list(
-        messages.select_related("sender_member__user", "sender_contact").order_by("seq")[
-            : max(1, min(limit, MAX_PAGE))
-        ]
+        messages.select_related("sender_member__user", "sender_contact")
+        .prefetch_related("attachments")
+        .order_by("seq")[: max(1, min(limit, MAX_PAGE))]
     )
 
 
 def message_by_client_id(*, conversation_id: int, client_id: str) -> Message | None:
     return (
         Message.objects.select_related("sender_member__user", "sender_contact")
+        .prefetch_related("attachments")
         .filter(conversation_id=conversation_id, client_id=client_id)
         .first()
     )

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,10 @@ from parley.accounts.models import Member, Team
 from parley.accounts.services import audit_record
 from parley.contacts.models import Contact
 from parley.conversations import policies, realtime, selectors
+from parley.conversations.attachments import unsent_attachments
 from parley.conversations.models import (
+    Attachment,
+    AttachmentKind,
     Conversation,
     ConversationRead,
     Message,
@@ -84,6 +88,7 @@ def _append(
     private: bool = False,
     client_id: uuid.UUID | None = None,
     data: dict[str, Any] | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> Message:
     """Add one entry to a locked conversation's timeline and schedule its fan-out."""
     now = timezone.now()
@@ -105,7 +110,10 @@ def _append(
     Conversation.objects.filter(pk=conversation.pk).update(
         last_seq=conversation.last_seq, last_activity_at=now
     )
-    frame = message_created_frame(message)
+    for attachment in attachments or []:
+        attachment.message = message
+        attachment.save(update_fields=["message"])
+    frame = message_created_frame(message, attachments or [])
     groups = realtime.staff_groups(conversation)
     if not private:
         groups.append(realtime.contact_group(conversation.contact_id))
@@ -154,6 +162,7 @@ def message_send(
     body: str,
     client_id: str | uuid.UUID | None = None,
     private: bool = False,
+    attachment_ids: list[int] | None = None,
 ) -> SendResult:
     """Store a message once per ``client_id`` and fan it out after commit.
 
@@ -163,7 +172,9 @@ def message_send(
     to an unassigned conversation takes it.
     """
     cid = _parse_client_id(client_id)
-    text = clean_body(body)
+    text = clean_body(body, allow_empty=bool(attachment_ids))
+    if len(attachment_ids or []) > settings.PARLEY_MAX_ATTACHMENTS:
+        raise ApplicationError(ErrorCode.INVALID, "Too many attachments in one message.")
     if private and sender.type != SenderType.AGENT:
         raise ApplicationError(ErrorCode.PERMISSION_DENIED, "Only members write private notes.")
     locked = _lock(conversation.pk)
@@ -172,12 +183,34 @@ def message_send(
         if existing is not None:
             return SendResult(message=existing, created=False, conversation=locked)
 
-    message = _append(locked, sender=sender, body=text, private=private, client_id=cid)
+    files = unsent_attachments(
+        ids=attachment_ids or [],
+        workspace_id=locked.workspace_id,
+        member_id=sender.member.pk if sender.member else None,
+        contact_id=sender.contact.pk if sender.contact else None,
+    )
+    message = _append(
+        locked,
+        sender=sender,
+        body=text,
+        private=private,
+        client_id=cid,
+        kind=_kind_of(files),
+        attachments=files,
+    )
     if sender.contact is not None:
         _after_contact_message(locked)
     elif sender.member is not None and not private:
         _after_agent_reply(locked, sender.member)
     return SendResult(message=message, created=True, conversation=locked)
+
+
+def _kind_of(files: list[Attachment]) -> str:
+    if not files:
+        return MessageKind.TEXT
+    if all(f.kind == AttachmentKind.IMAGE for f in files):
+        return MessageKind.IMAGE
+    return MessageKind.FILE
 
 
 def _after_contact_message(conversation: Conversation) -> None:
@@ -220,11 +253,13 @@ def contact_message_send(
     conversation_id: int | None,
     body: str,
     client_id: str | uuid.UUID | None,
+    attachment_ids: list[int] | None = None,
+    topic: str = "",
 ) -> SendResult:
     """A contact writes from the widget. With no conversation id the message goes to their
     current open conversation in this inbox, or starts one — and a retry of that first message
     (same client_id) finds the conversation it started instead of starting another."""
-    clean_body(body)  # refuse bad input before anything is created
+    clean_body(body, allow_empty=bool(attachment_ids))  # refuse bad input before creating
     cid = _parse_client_id(client_id)
     if conversation_id is not None:
         conversation = selectors.conversation_for_contact(
@@ -247,9 +282,13 @@ def contact_message_send(
         else:
             conversation = selectors.contact_current_conversation(
                 contact=contact_locked, inbox_id=inbox.pk
-            ) or conversation_start(inbox=inbox, contact=contact_locked)
+            ) or conversation_start(inbox=inbox, contact=contact_locked, topic=topic[:80])
     return message_send(
-        conversation=conversation, sender=Sender.of_contact(contact), body=body, client_id=cid
+        conversation=conversation,
+        sender=Sender.of_contact(contact),
+        body=body,
+        client_id=cid,
+        attachment_ids=attachment_ids,
     )
 
 

@@ -13,7 +13,7 @@ from parley.errors import ApplicationError, ErrorCode
 _UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def clean_body(raw: str) -> str:
+def clean_body(raw: str, *, allow_empty: bool = False) -> str:
     """Normalise and bound a message body; raise the wire-contract error codes on bad input."""
     if len(raw) > settings.PARLEY_MESSAGE_MAX_CHARS:
         raise ApplicationError(
@@ -21,6 +21,6 @@ def clean_body(raw: str) -> str:
             f"A message may be at most {settings.PARLEY_MESSAGE_MAX_CHARS} characters.",
         )
     body = _UNWANTED.sub("", unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))).strip()
-    if not body:
+    if not body and not allow_empty:
         raise ApplicationError(ErrorCode.BODY_EMPTY, "A message needs some text.")
     return body

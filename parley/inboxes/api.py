@@ -10,6 +10,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,10 +21,13 @@ from parley.api_base import WorkspaceAPIView, int_param
 from parley.contacts.models import Contact
 from parley.conversations import selectors as conversation_selectors
 from parley.conversations import services as conversation_services
+from parley.conversations.attachments import attachment_upload
 from parley.conversations.payloads import (
+    attachment_payload,
     conversation_payload_for_contact,
     message_payload,
 )
+from parley.conversations.uploads import UploadInput, uploaded_file
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes import selectors, services
 from parley.inboxes.models import Inbox
@@ -92,7 +96,11 @@ class WidgetMessagesView(WidgetAuthenticatedView):
     class Input(serializers.Serializer):
         client_id = serializers.UUIDField()
         conversation = serializers.IntegerField(allow_null=True, required=False)
-        body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+        body = serializers.CharField(trim_whitespace=False, allow_blank=True, default="")
+        attachments = serializers.ListField(
+            child=serializers.IntegerField(min_value=1), default=list, max_length=10
+        )
+        topic = serializers.CharField(max_length=80, required=False, allow_blank=True)
 
     @extend_schema(request=Input, responses=None, auth=[])
     def post(self, request: Request) -> Response:
@@ -105,6 +113,8 @@ class WidgetMessagesView(WidgetAuthenticatedView):
             conversation_id=data.validated_data.get("conversation"),
             body=data.validated_data["body"],
             client_id=data.validated_data["client_id"],
+            attachment_ids=data.validated_data["attachments"],
+            topic=data.validated_data.get("topic", ""),
         )
         return Response(
             message_payload(result.message),
@@ -128,6 +138,21 @@ class WidgetConversationMessagesView(WidgetAuthenticatedView):
                 "results": [message_payload(m) for m in messages],
             }
         )
+
+
+class WidgetAttachmentView(WidgetAuthenticatedView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: None}, auth=[])
+    def post(self, request: Request) -> Response:
+        upload = uploaded_file(request)
+        attachment = attachment_upload(
+            workspace=self.inbox.workspace,
+            content=upload.read(),
+            name=upload.name or "file",
+            contact_id=self.contact.pk,
+        )
+        return Response(attachment_payload(attachment), status=status.HTTP_201_CREATED)
 
 
 class InboxOut(serializers.Serializer):

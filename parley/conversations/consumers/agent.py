@@ -72,6 +72,7 @@ def send_as_member(members: list[Member], frame: frames.MessageCreate) -> dict[s
         body=frame.body,
         client_id=frame.client_id,
         private=frame.private,
+        attachment_ids=frame.attachments,
     )
     return dict(message_payload(result.message))
 

@@ -74,6 +74,8 @@ def send_as_contact(
         conversation_id=frame.conversation,
         body=frame.body,
         client_id=frame.client_id,
+        attachment_ids=frame.attachments,
+        topic=frame.topic,
     )
     return dict(message_payload(result.message))
 
