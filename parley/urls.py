@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from parley.accounts import api as accounts_api
 from parley.conversations import api as conversations_api
-from parley.conversations import files
+from parley.conversations import canned_api, files
 from parley.inboxes import api as inboxes_api
 from parley.ops import frontend
 from parley.ops import views as ops_views
@@ -25,6 +25,8 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("conversations/<int:conversation_id>/status/", conversations_api.StatusView.as_view()),
     path("conversations/<int:conversation_id>/read/", conversations_api.ReadView.as_view()),
     path("attachments/", conversations_api.AttachmentUploadView.as_view()),
+    path("canned-responses/", canned_api.CannedListView.as_view()),
+    path("canned-responses/<int:canned_id>/", canned_api.CannedDetailView.as_view()),
     path("inboxes/", inboxes_api.InboxListView.as_view()),
     path("members/", accounts_api.MemberListView.as_view()),
     path("teams/", accounts_api.TeamListView.as_view()),

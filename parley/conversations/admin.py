@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from parley.conversations.models import Conversation, Message
+from parley.conversations.models import Attachment, CannedResponse, Conversation, Message
 
 
 class MessageInline(admin.TabularInline[Message, Conversation]):
@@ -29,3 +29,17 @@ class MessageAdmin(admin.ModelAdmin[Message]):
     list_filter = ["kind", "sender_type", "private"]
     search_fields = ["body"]
     raw_id_fields = ["conversation", "sender_member", "sender_contact"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin[Attachment]):
+    list_display = ["name", "kind", "content_type", "size", "workspace", "message", "created_at"]
+    list_filter = ["kind", "workspace"]
+    raw_id_fields = ["message", "uploaded_by_member", "uploaded_by_contact"]
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin[CannedResponse]):
+    list_display = ["shortcut", "title", "scope", "team", "owner", "workspace"]
+    list_filter = ["scope", "workspace"]
+    search_fields = ["shortcut", "title", "body"]

@@ -158,3 +158,34 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.content_type}, {self.size} bytes)"
+
+
+class CannedScope(models.TextChoices):
+    PERSONAL = "personal", "Personal"
+    TEAM = "team", "Team"
+    WORKSPACE = "workspace", "Workspace"
+
+
+class CannedResponse(models.Model):
+    """A quick reply an agent inserts by typing `/shortcut`. The body may hold variables such
+    as {{contact.name}}, filled in by the console when it is inserted."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=16, choices=CannedScope.choices)
+    owner = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    shortcut = models.SlugField(max_length=40, allow_unicode=True)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "shortcut"])]
+
+    def __str__(self) -> str:
+        return f"/{self.shortcut}"

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from parley.accounts.models import Role, Workspace
 from parley.accounts.services import member_add, team_ensure, user_ensure
+from parley.conversations.models import CannedResponse, CannedScope
 from parley.inboxes.models import Inbox, InboxKind
 
 DEMO_PASSWORD = "parley-demo"
@@ -18,6 +19,11 @@ DEMO_LOGINS = [
     ("admin@demo.parley.test", "Demo Admin", Role.ADMIN),
     ("agent1@demo.parley.test", "Agent One", Role.AGENT),
     ("agent2@demo.parley.test", "Agent Two", Role.AGENT),
+]
+DEMO_CANNED = [
+    ("hello", "Greeting", "Hi {{contact.name}}, I'm {{agent.name}}. How can I help you today?"),
+    ("refund", "退款流程", "您好 {{contact.name}}，退款会在审核通过后 3-5 个工作日内原路退回。"),
+    ("thanks", "Thanks", "Thank you for contacting us! Is there anything else I can help with?"),
 ]
 DEMO_TEAMS = [
     ("Consulting", "Questions before and after buying"),
@@ -66,6 +72,13 @@ def demo_seed(*, port: int) -> DemoSeed:
         inbox.allowed_origins = origins
         inbox.save(update_fields=["allowed_origins"])
     inbox.agents.add(*members)
+    for shortcut, title, body in DEMO_CANNED:
+        CannedResponse.objects.get_or_create(
+            workspace=workspace,
+            shortcut=shortcut,
+            scope=CannedScope.WORKSPACE,
+            defaults={"title": title, "body": body},
+        )
     inbox.teams.add(*teams)
     return DemoSeed(
         workspace=workspace,
