@@ -1,0 +1,143 @@
+// The server's shapes (wire contract v1 and the members' REST API).
+
+export type Role = "owner" | "admin" | "supervisor" | "agent";
+export type Status = "bot" | "queued" | "open" | "pending" | "resolved" | "closed";
+export type SenderType = "contact" | "agent" | "bot" | "system";
+export type MessageKind = "text" | "image" | "file" | "call" | "event";
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+}
+
+export interface WorkspaceRef {
+  id: number;
+  slug: string;
+  name: string;
+  timezone: string;
+}
+
+export interface Membership {
+  id: number;
+  role: Role;
+  workspace: WorkspaceRef;
+}
+
+export interface Me {
+  user: User;
+  memberships: Membership[];
+}
+
+export interface Ref {
+  id: number;
+  name: string;
+}
+
+export interface Conversation {
+  id: number;
+  status: Status;
+  last_seq: number;
+  inbox: Ref;
+  contact: Ref;
+  assignee: Ref | null;
+  team: Ref | null;
+  topic: string;
+  last_activity_at: string;
+  created_at: string;
+  unread?: number;
+}
+
+export interface ConversationPage {
+  results: Conversation[];
+  next_before: string | null;
+}
+
+export interface Attachment {
+  id: number;
+  kind: "image" | "file";
+  name: string;
+  size: number;
+  content_type: string;
+  url: string;
+  thumbnail_url: string | null;
+}
+
+export interface Sender {
+  type: SenderType;
+  id: number | null;
+  name: string;
+}
+
+export interface Message {
+  id: number;
+  seq: number;
+  conversation: number;
+  client_id: string | null;
+  sender: Sender;
+  kind: MessageKind;
+  body: string;
+  attachments: Attachment[];
+  private: boolean;
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface MessagePage {
+  results: Message[];
+  next_after: number | null;
+}
+
+export interface Inbox {
+  id: number;
+  name: string;
+}
+
+export interface Member {
+  id: number;
+  role: Role;
+  name: string;
+  email: string;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  description: string;
+  members: number[];
+}
+
+export type CannedScope = "personal" | "team" | "workspace";
+
+export interface CannedResponse {
+  id: number;
+  shortcut: string;
+  title: string;
+  body: string;
+  scope: CannedScope;
+  team: Ref | null;
+}
+
+export interface CannedResponseInput {
+  shortcut: string;
+  title: string;
+  body: string;
+  scope: CannedScope;
+  team: number | null;
+}
+
+export interface SearchHit {
+  conversation: { id: number; status: Status; contact: Ref };
+  message: { id: number; seq: number; body: string; created_at: string } | null;
+  snippet: string;
+}
+
+export interface ContactProfile {
+  id: number;
+  name: string;
+  email: string;
+  attributes: Record<string, unknown>;
+  created_at: string;
+  last_seen_at: string | null;
+  conversations: { id: number; status: Status; last_activity_at: string }[];
+}

@@ -1,0 +1,40 @@
+// Timeline events (kind "event") carry structured data; render them in the reader's language,
+// falling back to the server's English body for events this console does not know.
+import type { Message } from "../api/types";
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+export function eventText(
+  message: Message,
+  t: Translate,
+  memberName: (id: number | null) => string | undefined,
+  teamName: (id: number | null) => string | undefined,
+): string {
+  const data = message.data;
+  const num = (key: string): number | null => (typeof data[key] === "number" ? (data[key] as number) : null);
+  const by = memberName(num("by")) ?? t("events.someone");
+  const status = (key: string) =>
+    typeof data[key] === "string" ? t(`status.${String(data[key])}`) : "";
+  switch (data.event) {
+    case "assigned": {
+      const assignee = num("assignee");
+      if (assignee === null) return t("events.unassigned", { by });
+      const name = memberName(assignee) ?? t("events.someone");
+      if (assignee === num("by")) return t("events.joined", { assignee: name });
+      return t("events.assigned", { assignee: name, by });
+    }
+    case "status_changed":
+      if (num("by") === null) return t("events.customerReplied", { status: status("to") });
+      return t("events.status", { by, status: status("to") });
+    case "reopened":
+      if (data.by === "contact" || num("by") === null) return t("events.reopenedByContact");
+      return t("events.reopened", { by });
+    case "team_changed": {
+      const team = num("team");
+      if (team === null) return t("events.teamRemoved");
+      return t("events.team", { team: teamName(team) ?? message.body });
+    }
+    default:
+      return message.body;
+  }
+}

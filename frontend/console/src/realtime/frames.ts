@@ -1,0 +1,72 @@
+// Socket frames of wire contract v1, as the console sends and receives them.
+import type { Conversation, Message, Sender } from "../api/types";
+
+export interface MessageCreateFrame {
+  type: "message.create";
+  client_id: string;
+  conversation: number;
+  body: string;
+  attachments: number[];
+  private: boolean;
+}
+
+export type ClientFrame =
+  | { type: "hello"; resume: Record<string, number> }
+  | MessageCreateFrame
+  | { type: "typing"; conversation: number; on: boolean; private?: boolean }
+  | { type: "read"; conversation: number; seq: number }
+  | { type: "ping" };
+
+export interface WelcomeFrame {
+  type: "welcome";
+  user: { id: number; name: string; email: string };
+  members: { id: number; role: string; workspace: { id: number; slug: string } }[];
+}
+
+export interface MessageCreatedFrame {
+  type: "message.created";
+  conversation: number;
+  message: Message;
+}
+
+export interface MessageAckFrame {
+  type: "message.ack";
+  client_id: string;
+  message: { id: number; seq: number; conversation: number; created_at: string };
+}
+
+export interface ConversationUpdatedFrame {
+  type: "conversation.updated";
+  conversation: Conversation;
+}
+
+export interface TypingFrame {
+  type: "typing";
+  conversation: number;
+  on: boolean;
+  by: Sender;
+}
+
+export interface ReadFrame {
+  type: "read";
+  conversation: number;
+  seq: number;
+  by: Sender;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  code: string;
+  detail: string;
+  ref: string | null;
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | MessageCreatedFrame
+  | MessageAckFrame
+  | ConversationUpdatedFrame
+  | TypingFrame
+  | ReadFrame
+  | ErrorFrame
+  | { type: "pong" };

@@ -1,0 +1,57 @@
+// History-mode routes under /app/ (Django serves index.html for every /app/… URL).
+import { createRouter, createWebHistory, type RouteLocationNormalized } from "vue-router";
+import { useSessionStore } from "./stores/session";
+
+export const router = createRouter({
+  history: createWebHistory("/app/"),
+  routes: [
+    {
+      path: "/login",
+      name: "login",
+      component: () => import("./views/LoginView.vue"),
+      meta: { public: true },
+    },
+    { path: "/", name: "home", component: { render: () => null } },
+    {
+      path: "/:ws",
+      component: () => import("./views/ShellView.vue"),
+      children: [
+        { path: "", redirect: (to) => `/${String(to.params.ws)}/conversations` },
+        {
+          path: "conversations/:id(\\d+)?",
+          name: "conversations",
+          component: () => import("./views/InboxView.vue"),
+        },
+        { path: "search", name: "search", component: () => import("./views/SearchView.vue") },
+        {
+          path: "canned-responses",
+          name: "canned",
+          component: () => import("./views/CannedResponsesView.vue"),
+        },
+      ],
+    },
+    { path: "/:rest(.*)*", redirect: "/" },
+  ],
+});
+
+function home(slug: string | null) {
+  return slug ? { name: "conversations", params: { ws: slug } } : { name: "login" };
+}
+
+router.beforeEach(async (to: RouteLocationNormalized) => {
+  const session = useSessionStore();
+  let signedIn = false;
+  try {
+    signedIn = await session.load();
+  } catch {
+    signedIn = false;
+  }
+  if (to.meta.public) {
+    const slug = signedIn ? session.defaultSlug() : null;
+    return slug && to.name === "login" ? home(slug) : true;
+  }
+  if (!signedIn) return { name: "login", query: to.fullPath === "/" ? {} : { next: to.fullPath } };
+  const ws = typeof to.params.ws === "string" ? to.params.ws : null;
+  if (!ws || !session.useWorkspace(ws)) return home(session.defaultSlug());
+  return true;
+});

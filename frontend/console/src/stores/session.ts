@@ -1,0 +1,80 @@
+// Who is signed in, their memberships, and which workspace the console shows.
+import { defineStore } from "pinia";
+import { computed, ref } from "vue";
+import { authApi } from "../api/auth";
+import { ApiError } from "../api/http";
+import type { Me, Membership } from "../api/types";
+
+const LAST_WORKSPACE_KEY = "parley.console.workspace";
+
+export const useSessionStore = defineStore("session", () => {
+  const me = ref<Me | null>(null);
+  const slug = ref<string | null>(null);
+
+  const user = computed(() => me.value?.user ?? null);
+  const memberships = computed<Membership[]>(() => me.value?.memberships ?? []);
+  const membership = computed(
+    () => memberships.value.find((m) => m.workspace.slug === slug.value) ?? null,
+  );
+  /** The caller's member id in the current workspace ("me" in assignments). */
+  const memberId = computed(() => membership.value?.id ?? null);
+  const isSupervisor = computed(() =>
+    ["owner", "admin", "supervisor"].includes(membership.value?.role ?? ""),
+  );
+
+  /** Load the session; false when nobody is signed in. */
+  async function load(): Promise<boolean> {
+    if (me.value) return true;
+    try {
+      me.value = await authApi.me();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return false;
+      throw error;
+    }
+  }
+
+  async function login(email: string, password: string): Promise<void> {
+    await authApi.csrf();
+    me.value = await authApi.login(email, password);
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await authApi.logout();
+    } finally {
+      me.value = null;
+      slug.value = null;
+      // Django rotates the CSRF token on login and logout; fetch a fresh one for the next login.
+      await authApi.csrf().catch(() => undefined);
+    }
+  }
+
+  function defaultSlug(): string | null {
+    const saved = localStorage.getItem(LAST_WORKSPACE_KEY);
+    if (saved && memberships.value.some((m) => m.workspace.slug === saved)) return saved;
+    return memberships.value[0]?.workspace.slug ?? null;
+  }
+
+  function useWorkspace(next: string): boolean {
+    if (!memberships.value.some((m) => m.workspace.slug === next)) return false;
+    slug.value = next;
+    localStorage.setItem(LAST_WORKSPACE_KEY, next);
+    return true;
+  }
+
+  return {
+    me,
+    slug,
+    user,
+    memberships,
+    membership,
+    memberId,
+    isSupervisor,
+    load,
+    login,
+    logout,
+    defaultSlug,
+    useWorkspace,
+  };
+});
