@@ -28,6 +28,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("canned-responses/", canned_api.CannedListView.as_view()),
     path("canned-responses/<int:canned_id>/", canned_api.CannedDetailView.as_view()),
     path("inboxes/", inboxes_api.InboxListView.as_view()),
+    path("search/", conversations_api.SearchView.as_view()),
     path("members/", accounts_api.MemberListView.as_view()),
     path("teams/", accounts_api.TeamListView.as_view()),
     path("tokens/", accounts_api.ApiTokenListView.as_view()),

@@ -20,8 +20,10 @@ from parley.conversations.payloads import (
     conversation_payload,
     message_payload,
 )
+from parley.conversations.search import search_history
 from parley.conversations.services import Sender
 from parley.conversations.uploads import UploadInput, uploaded_file
+from parley.errors import ApplicationError, ErrorCode
 
 LIST_LIMIT = 50
 
@@ -229,3 +231,43 @@ class AttachmentUploadView(WorkspaceAPIView):
             member_id=self.member.pk,
         )
         return Response(attachment_payload(attachment), status=status.HTTP_201_CREATED)
+
+
+class SearchView(WorkspaceAPIView):
+    """Search conversation history: message text (Chinese and English) and contacts."""
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], responses=None)
+    def get(self, request: Request, workspace: str) -> Response:
+        query = request.query_params.get("q", "").strip()
+        if not query or len(query) > 200:
+            raise ApplicationError(
+                ErrorCode.INVALID, "Search for 1 to 200 characters.", fields={"q": "length"}
+            )
+        hits = search_history(member=self.member, query=query)
+        return Response(
+            {
+                "results": [
+                    {
+                        "conversation": {
+                            "id": hit.conversation.pk,
+                            "status": hit.conversation.status,
+                            "contact": {
+                                "id": hit.conversation.contact_id,
+                                "name": hit.conversation.contact.display_name,
+                            },
+                        },
+                        "message": {
+                            "id": hit.message.pk,
+                            "seq": hit.message.seq,
+                            "body": hit.message.body,
+                            "private": hit.message.private,
+                            "created_at": hit.message.created_at.isoformat(),
+                        }
+                        if hit.message
+                        else None,
+                        "snippet": hit.snippet,
+                    }
+                    for hit in hits
+                ]
+            }
+        )

@@ -89,6 +89,8 @@ class Message(models.Model):
     private = models.BooleanField(default=False)
     # Structured detail of events and calls (e.g. {"event": "status_changed", "to": "open"}).
     data = models.JSONField(default=dict, blank=True)
+    # The body's words for search (see search_text.py); empty for events.
+    search_words = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from parley.conversations.models import (
     Status,
 )
 from parley.conversations.payloads import message_created_frame
+from parley.conversations.search_text import index_words
 from parley.conversations.text import clean_body
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
@@ -106,6 +107,7 @@ def _append(
         body=body,
         private=private,
         data=data or {},
+        search_words=index_words(body) if kind != MessageKind.EVENT else "",
     )
     Conversation.objects.filter(pk=conversation.pk).update(
         last_seq=conversation.last_seq, last_activity_at=now
