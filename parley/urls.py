@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from parley.accounts import api as accounts_api
+from parley.contacts import api as contacts_api
 from parley.conversations import api as conversations_api
 from parley.conversations import canned_api, files
 from parley.inboxes import api as inboxes_api
@@ -27,6 +28,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("attachments/", conversations_api.AttachmentUploadView.as_view()),
     path("canned-responses/", canned_api.CannedListView.as_view()),
     path("canned-responses/<int:canned_id>/", canned_api.CannedDetailView.as_view()),
+    path("contacts/<int:contact_id>/", contacts_api.ContactDetailView.as_view()),
     path("inboxes/", inboxes_api.InboxListView.as_view()),
     path("search/", conversations_api.SearchView.as_view()),
     path("members/", accounts_api.MemberListView.as_view()),
