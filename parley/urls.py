@@ -49,6 +49,7 @@ widget_api_v1 = [
     path("sessions", inboxes_api.WidgetSessionView.as_view()),
     path("messages", inboxes_api.WidgetMessagesView.as_view()),
     path("attachments", inboxes_api.WidgetAttachmentView.as_view()),
+    path("leave-message", inboxes_api.WidgetLeaveMessageView.as_view()),
     path(
         "conversations/<int:conversation_id>/messages",
         inboxes_api.WidgetConversationMessagesView.as_view(),

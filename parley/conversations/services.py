@@ -14,6 +14,7 @@ from django.utils import timezone
 from parley.accounts.models import Member, Team
 from parley.accounts.services import audit_record
 from parley.contacts.models import Contact
+from parley.contacts.services import contact_touch
 from parley.conversations import policies, realtime, selectors
 from parley.conversations.attachments import unsent_attachments
 from parley.conversations.models import (
@@ -292,6 +293,25 @@ def contact_message_send(
         client_id=cid,
         attachment_ids=attachment_ids,
     )
+
+
+@transaction.atomic
+def contact_leave_message(
+    *, contact: Contact, inbox: Inbox, name: str, email: str, body: str
+) -> Conversation:
+    """A visitor leaves a message while nobody can chat: a new conversation in the queue that
+    says so, with the contact's details kept so the team can answer later."""
+    text = clean_body(body)
+    contact_touch(contact=contact, name=name, email=email, overwrite=True)
+    conversation = conversation_start(inbox=inbox, contact=contact)
+    locked = _lock(conversation.pk)
+    _event(
+        locked,
+        body="Left a message while the team was away",
+        data={"event": "left_message", "email": contact.email},
+    )
+    _append(locked, sender=Sender.of_contact(contact), body=text)
+    return locked
 
 
 @transaction.atomic

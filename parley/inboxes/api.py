@@ -70,7 +70,12 @@ class WidgetSessionView(WidgetAPIView):
             {
                 "token": session.token,
                 "contact": {"id": session.contact.pk, "name": session.contact.name},
-                "inbox": {"name": session.inbox.name, "greeting": session.inbox.greeting},
+                "inbox": {
+                    "name": session.inbox.name,
+                    "greeting": session.inbox.greeting,
+                    "online": selectors.inbox_is_online(inbox=session.inbox),
+                    "prechat": selectors.prechat_settings(inbox=session.inbox),
+                },
                 "conversations": [conversation_payload_for_contact(c) for c in conversations],
             },
             status=status.HTTP_201_CREATED,
@@ -137,6 +142,31 @@ class WidgetConversationMessagesView(WidgetAuthenticatedView):
                 "conversation": conversation_payload_for_contact(conversation),
                 "results": [message_payload(m) for m in messages],
             }
+        )
+
+
+class WidgetLeaveMessageView(WidgetAuthenticatedView):
+    """When nobody can chat, the visitor leaves a message and a way to reach them."""
+
+    class Input(serializers.Serializer):
+        name = serializers.CharField(max_length=120)
+        email = serializers.EmailField()
+        body = serializers.CharField(trim_whitespace=False)
+
+    @extend_schema(request=Input, responses={201: None}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = conversation_services.contact_leave_message(
+            contact=self.contact,
+            inbox=self.inbox,
+            name=data.validated_data["name"],
+            email=data.validated_data["email"],
+            body=data.validated_data["body"],
+        )
+        return Response(
+            {"conversation": conversation_payload_for_contact(conversation)},
+            status=status.HTTP_201_CREATED,
         )
 
 

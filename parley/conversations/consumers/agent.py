@@ -16,6 +16,7 @@ from parley.conversations import frames, realtime, selectors, services
 from parley.conversations.consumers.base import CLOSE_UNAUTHENTICATED, RealtimeConsumer
 from parley.conversations.models import Conversation, SenderType
 from parley.conversations.payloads import message_created_frame, message_payload
+from parley.conversations.presence import amark_present
 from parley.errors import ApplicationError, ErrorCode
 
 
@@ -100,6 +101,9 @@ class AgentConsumer(RealtimeConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         await self.accept()
+
+    async def on_activity(self) -> None:
+        await amark_present(m.pk for m in self.members)
 
     async def on_hello(self, hello: frames.Hello) -> None:
         # Join first, then replay: whatever happens in between arrives live and the delivery

@@ -51,6 +51,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(error, ref)
 
     async def dispatch_frame(self, content: dict[str, Any]) -> None:
+        await self.on_activity()
         frame_type = content["type"]
         if frame_type == "ping":
             await self.send_json({"type": "pong"})
@@ -68,6 +69,9 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self.on_typing(frames.parse_typing(content))
         elif frame_type == "read":
             await self.on_read(frames.parse_read(content))
+
+    async def on_activity(self) -> None:
+        """Any frame arrived (pings included); a subclass may note that its peer is there."""
 
     async def on_hello(self, hello: frames.Hello) -> None:
         raise NotImplementedError
