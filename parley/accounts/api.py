@@ -64,15 +64,15 @@ class LoginView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    class Input(serializers.Serializer):
+    class LoginInput(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
     # DRF exempts its views from CSRF; a login form is where a forged request does harm.
     @method_decorator(csrf_protect)
-    @extend_schema(request=Input, responses=None)
+    @extend_schema(request=LoginInput, responses=None)
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
             request._request,
@@ -144,16 +144,16 @@ class TokenOut(serializers.Serializer):
 class ApiTokenListView(WorkspaceAPIView):
     """The caller's own API tokens. The key is in the answer to POST, and nowhere ever after."""
 
-    class Input(serializers.Serializer):
+    class ApiTokenListInput(serializers.Serializer):
         name = serializers.CharField(max_length=80)
 
     @extend_schema(responses=TokenOut(many=True))
     def get(self, request: Request, workspace: str) -> Response:
         return Response(TokenOut(selectors.api_token_list(member=self.member), many=True).data)
 
-    @extend_schema(request=Input, responses={201: TokenOut})
+    @extend_schema(request=ApiTokenListInput, responses={201: TokenOut})
     def post(self, request: Request, workspace: str) -> Response:
-        data = self.Input(data=request.data)
+        data = self.ApiTokenListInput(data=request.data)
         data.is_valid(raise_exception=True)
         issued = services.api_token_issue(member=self.member, name=data.validated_data["name"])
         return Response(

@@ -30,6 +30,7 @@ LIST_LIMIT = 50
 
 class ConversationListView(WorkspaceAPIView):
     @extend_schema(
+        operation_id="conversations_list",
         parameters=[
             OpenApiParameter("status", str, enum=Status.values),
             OpenApiParameter("inbox", int),
@@ -40,7 +41,7 @@ class ConversationListView(WorkspaceAPIView):
         responses=None,
     )
     def get(self, request: Request, workspace: str) -> Response:
-        params = self.Filters(data=request.query_params)
+        params = self.ConversationListFilters(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.validated_data
         conversations = selectors.conversation_list(
@@ -65,7 +66,7 @@ class ConversationListView(WorkspaceAPIView):
             }
         )
 
-    class Filters(serializers.Serializer):
+    class ConversationListFilters(serializers.Serializer):
         status = serializers.ChoiceField(choices=Status.values, required=False)
         inbox = serializers.IntegerField(required=False)
         team = serializers.IntegerField(required=False)
@@ -85,7 +86,7 @@ class ConversationDetailView(WorkspaceAPIView):
 class MessageListView(WorkspaceAPIView):
     """The timeline after a seq, in seq order, a page at a time (`after` = the last seq seen)."""
 
-    class Input(serializers.Serializer):
+    class MessageListInput(serializers.Serializer):
         client_id = serializers.UUIDField(required=False)
         body = serializers.CharField(trim_whitespace=False, allow_blank=True, default="")
         private = serializers.BooleanField(default=False)
@@ -114,9 +115,9 @@ class MessageListView(WorkspaceAPIView):
             }
         )
 
-    @extend_schema(request=Input, responses=None)
+    @extend_schema(request=MessageListInput, responses=None)
     def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.Input(data=request.data)
+        data = self.MessageListInput(data=request.data)
         data.is_valid(raise_exception=True)
         conversation = selectors.conversation_for_member(
             member=self.member, conversation_id=conversation_id
@@ -136,12 +137,12 @@ class MessageListView(WorkspaceAPIView):
 
 
 class AssignView(WorkspaceAPIView):
-    class Input(serializers.Serializer):
+    class AssignInput(serializers.Serializer):
         assignee = serializers.IntegerField(allow_null=True)
 
-    @extend_schema(request=Input, responses=None)
+    @extend_schema(request=AssignInput, responses=None)
     def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.Input(data=request.data)
+        data = self.AssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         conversation = selectors.conversation_for_member(
             member=self.member, conversation_id=conversation_id
@@ -159,12 +160,12 @@ class AssignView(WorkspaceAPIView):
 
 
 class TeamView(WorkspaceAPIView):
-    class Input(serializers.Serializer):
+    class TeamInput(serializers.Serializer):
         team = serializers.IntegerField(allow_null=True)
 
-    @extend_schema(request=Input, responses=None)
+    @extend_schema(request=TeamInput, responses=None)
     def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.Input(data=request.data)
+        data = self.TeamInput(data=request.data)
         data.is_valid(raise_exception=True)
         conversation = selectors.conversation_for_member(
             member=self.member, conversation_id=conversation_id
@@ -182,12 +183,12 @@ class TeamView(WorkspaceAPIView):
 
 
 class StatusView(WorkspaceAPIView):
-    class Input(serializers.Serializer):
+    class StatusInput(serializers.Serializer):
         status = serializers.ChoiceField(choices=Status.values)
 
-    @extend_schema(request=Input, responses=None)
+    @extend_schema(request=StatusInput, responses=None)
     def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.Input(data=request.data)
+        data = self.StatusInput(data=request.data)
         data.is_valid(raise_exception=True)
         conversation = selectors.conversation_for_member(
             member=self.member, conversation_id=conversation_id
@@ -199,12 +200,12 @@ class StatusView(WorkspaceAPIView):
 
 
 class ReadView(WorkspaceAPIView):
-    class Input(serializers.Serializer):
+    class ReadInput(serializers.Serializer):
         seq = serializers.IntegerField(min_value=0)
 
-    @extend_schema(request=Input, responses=None)
+    @extend_schema(request=ReadInput, responses=None)
     def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.Input(data=request.data)
+        data = self.ReadInput(data=request.data)
         data.is_valid(raise_exception=True)
         conversation = selectors.conversation_for_member(
             member=self.member, conversation_id=conversation_id

@@ -46,15 +46,15 @@ class WidgetSessionView(WidgetAPIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "widget_session"
 
-    class Input(serializers.Serializer):
+    class WidgetSessionInput(serializers.Serializer):
         inbox = serializers.CharField(max_length=64)
         token = serializers.CharField(max_length=2000, required=False, allow_blank=True)
         name = serializers.CharField(max_length=120, required=False, allow_blank=True)
         email = serializers.EmailField(required=False, allow_blank=True)
 
-    @extend_schema(request=Input, responses={201: None}, auth=[])
+    @extend_schema(request=WidgetSessionInput, responses={201: None}, auth=[])
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.WidgetSessionInput(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.widget_session_open(
             public_key=data.validated_data["inbox"],
@@ -98,7 +98,7 @@ class WidgetAuthenticatedView(WidgetAPIView):
 
 
 class WidgetMessagesView(WidgetAuthenticatedView):
-    class Input(serializers.Serializer):
+    class WidgetMessagesInput(serializers.Serializer):
         client_id = serializers.UUIDField()
         conversation = serializers.IntegerField(allow_null=True, required=False)
         body = serializers.CharField(trim_whitespace=False, allow_blank=True, default="")
@@ -107,10 +107,10 @@ class WidgetMessagesView(WidgetAuthenticatedView):
         )
         topic = serializers.CharField(max_length=80, required=False, allow_blank=True)
 
-    @extend_schema(request=Input, responses=None, auth=[])
+    @extend_schema(request=WidgetMessagesInput, responses=None, auth=[])
     def post(self, request: Request) -> Response:
         """Send a message, for clients that cannot hold a socket. Idempotent on client_id."""
-        data = self.Input(data=request.data)
+        data = self.WidgetMessagesInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = conversation_services.contact_message_send(
             contact=self.contact,
@@ -148,14 +148,14 @@ class WidgetConversationMessagesView(WidgetAuthenticatedView):
 class WidgetLeaveMessageView(WidgetAuthenticatedView):
     """When nobody can chat, the visitor leaves a message and a way to reach them."""
 
-    class Input(serializers.Serializer):
+    class WidgetLeaveMessageInput(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         email = serializers.EmailField()
         body = serializers.CharField(trim_whitespace=False)
 
-    @extend_schema(request=Input, responses={201: None}, auth=[])
+    @extend_schema(request=WidgetLeaveMessageInput, responses={201: None}, auth=[])
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.WidgetLeaveMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
         conversation = conversation_services.contact_leave_message(
             contact=self.contact,
