@@ -31,6 +31,15 @@ def fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def plain_static_storage(settings) -> None:
+    # Production's manifest storage needs `collectstatic` first; tests serve from the finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     # Rate-limit counters live in the cache; each test starts with none.
     cache.clear()
