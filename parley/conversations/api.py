@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from parley.accounts.models import Workspace
 from parley.accounts.selectors import member_get, team_get
 from parley.api_base import WorkspaceAPIView, int_param
 from parley.conversations import selectors, services
 from parley.conversations.attachments import attachment_upload
-from parley.conversations.models import Status
+from parley.conversations.models import Conversation, Status
 from parley.conversations.payloads import (
     attachment_payload,
     conversation_payload,
@@ -136,67 +137,76 @@ class MessageListView(WorkspaceAPIView):
         )
 
 
-class AssignView(WorkspaceAPIView):
-    class AssignInput(serializers.Serializer):
-        assignee = serializers.IntegerField(allow_null=True)
+class ConversationActionView(WorkspaceAPIView):
+    """POST one change to one conversation: validate the body, find the conversation the caller
+    may see, call one service, answer with the conversation's new state."""
 
-    @extend_schema(request=AssignInput, responses=None)
+    input_class: type[serializers.Serializer]
+
+    def act(self, conversation: Conversation, data: dict[str, Any]) -> Conversation:
+        raise NotImplementedError
+
     def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.AssignInput(data=request.data)
+        data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
         conversation = selectors.conversation_for_member(
             member=self.member, conversation_id=conversation_id
         )
-        assignee_id = data.validated_data["assignee"]
+        return Response(conversation_payload(self.act(conversation, data.validated_data)))
+
+
+class AssignInput(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True)
+
+
+@extend_schema_view(post=extend_schema(request=AssignInput, responses=None))
+class AssignView(ConversationActionView):
+    input_class = AssignInput
+
+    def act(self, conversation: Conversation, data: dict[str, Any]) -> Conversation:
+        assignee_id = data["assignee"]
         assignee = (
             member_get(workspace_id=self.member.workspace_id, member_id=assignee_id)
             if assignee_id is not None
             else None
         )
-        conversation = services.conversation_assign(
+        return services.conversation_assign(
             conversation=conversation, assignee=assignee, actor=self.member
         )
-        return Response(conversation_payload(conversation))
 
 
-class TeamView(WorkspaceAPIView):
-    class TeamInput(serializers.Serializer):
-        team = serializers.IntegerField(allow_null=True)
+class TeamInput(serializers.Serializer):
+    team = serializers.IntegerField(allow_null=True)
 
-    @extend_schema(request=TeamInput, responses=None)
-    def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.TeamInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        conversation = selectors.conversation_for_member(
-            member=self.member, conversation_id=conversation_id
-        )
-        team_id = data.validated_data["team"]
+
+@extend_schema_view(post=extend_schema(request=TeamInput, responses=None))
+class TeamView(ConversationActionView):
+    input_class = TeamInput
+
+    def act(self, conversation: Conversation, data: dict[str, Any]) -> Conversation:
+        team_id = data["team"]
         team = (
             team_get(workspace_id=self.member.workspace_id, team_id=team_id)
             if team_id is not None
             else None
         )
-        conversation = services.conversation_set_team(
+        return services.conversation_set_team(
             conversation=conversation, team=team, actor=self.member
         )
-        return Response(conversation_payload(conversation))
 
 
-class StatusView(WorkspaceAPIView):
-    class StatusInput(serializers.Serializer):
-        status = serializers.ChoiceField(choices=Status.values)
+class StatusInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.values)
 
-    @extend_schema(request=StatusInput, responses=None)
-    def post(self, request: Request, workspace: str, conversation_id: int) -> Response:
-        data = self.StatusInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        conversation = selectors.conversation_for_member(
-            member=self.member, conversation_id=conversation_id
+
+@extend_schema_view(post=extend_schema(request=StatusInput, responses=None))
+class StatusView(ConversationActionView):
+    input_class = StatusInput
+
+    def act(self, conversation: Conversation, data: dict[str, Any]) -> Conversation:
+        return services.conversation_set_status(
+            conversation=conversation, status=data["status"], actor=self.member
         )
-        conversation = services.conversation_set_status(
-            conversation=conversation, status=data.validated_data["status"], actor=self.member
-        )
-        return Response(conversation_payload(conversation))
 
 
 class ReadView(WorkspaceAPIView):
@@ -217,6 +227,25 @@ class ReadView(WorkspaceAPIView):
         return Response(result)
 
 
+def upload_response(
+    request: Request,
+    *,
+    workspace: Workspace,
+    member_id: int | None = None,
+    contact_id: int | None = None,
+) -> Response:
+    """Store the request's `file` for a member or a contact; 201 with the attachment."""
+    upload = uploaded_file(request)
+    attachment = attachment_upload(
+        workspace=workspace,
+        content=upload.read(),
+        name=upload.name or "file",
+        member_id=member_id,
+        contact_id=contact_id,
+    )
+    return Response(attachment_payload(attachment), status=status.HTTP_201_CREATED)
+
+
 class AttachmentUploadView(WorkspaceAPIView):
     """Upload a file (multipart field `file`); send it by naming its id in a message."""
 
@@ -224,14 +253,7 @@ class AttachmentUploadView(WorkspaceAPIView):
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: None})
     def post(self, request: Request, workspace: str) -> Response:
-        upload = uploaded_file(request)
-        attachment = attachment_upload(
-            workspace=self.member.workspace,
-            content=upload.read(),
-            name=upload.name or "file",
-            member_id=self.member.pk,
-        )
-        return Response(attachment_payload(attachment), status=status.HTTP_201_CREATED)
+        return upload_response(request, workspace=self.member.workspace, member_id=self.member.pk)
 
 
 class SearchView(WorkspaceAPIView):

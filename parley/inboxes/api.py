@@ -21,13 +21,12 @@ from parley.api_base import WorkspaceAPIView, int_param
 from parley.contacts.models import Contact
 from parley.conversations import selectors as conversation_selectors
 from parley.conversations import services as conversation_services
-from parley.conversations.attachments import attachment_upload
+from parley.conversations.api import upload_response
 from parley.conversations.payloads import (
-    attachment_payload,
     conversation_payload_for_contact,
     message_payload,
 )
-from parley.conversations.uploads import UploadInput, uploaded_file
+from parley.conversations.uploads import UploadInput
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes import selectors, services
 from parley.inboxes.models import Inbox
@@ -175,14 +174,7 @@ class WidgetAttachmentView(WidgetAuthenticatedView):
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={201: None}, auth=[])
     def post(self, request: Request) -> Response:
-        upload = uploaded_file(request)
-        attachment = attachment_upload(
-            workspace=self.inbox.workspace,
-            content=upload.read(),
-            name=upload.name or "file",
-            contact_id=self.contact.pk,
-        )
-        return Response(attachment_payload(attachment), status=status.HTTP_201_CREATED)
+        return upload_response(request, workspace=self.inbox.workspace, contact_id=self.contact.pk)
 
 
 class InboxOut(serializers.Serializer):
