@@ -121,7 +121,7 @@ const en = {
   search: {
     title: "Search conversations",
     label: "Search messages, contact names and e-mail addresses",
-    placeholder: "e.g. refund, 退款, name@example.com",
+    placeholder: "e.g. refund, 退款, name{'@'}example.com",
     submit: "Search",
     empty: "Nothing found.",
     unavailable: "Search is not available on this server yet.",

@@ -122,7 +122,7 @@ const zhCN: MessageSchema = {
   search: {
     title: "搜索会话",
     label: "搜索消息内容、客户姓名和邮箱",
-    placeholder: "例如：退款、refund、name@example.com",
+    placeholder: "例如：退款、refund、name{'@'}example.com",
     submit: "搜索",
     empty: "没有找到结果。",
     unavailable: "此服务器暂不支持搜索。",

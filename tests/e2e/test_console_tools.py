@@ -1,0 +1,201 @@
+"""The console's working tools in a real browser: quick replies with variables, the emoji
+picker, image attachments, the visitor's typing and read state, history search and the
+quick-reply management page."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from websockets.sync.client import connect
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.test_console import VIEWPORT, new_visitor, sign_in, stored_messages
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper() -> None:
+    """Switches off pytest-django's helper of this name (see test_console.py)."""
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (36, 86, 214))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def open_conversation(page: Any, conversation: int | None) -> None:
+    page.get_by_test_id("tab-all").click()
+    page.get_by_test_id(f"conversation-{conversation}").click()
+    page.get_by_test_id("timeline").wait_for()
+
+
+def test_console_quick_replies_emoji_and_images(
+    live_server: LiveServer,
+    page: Any,
+    screenshot: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    visitor = new_visitor(live_server, "Sun Li")
+    visitor.say("How long does a refund take?")
+    sign_in(page, live_server)
+    open_conversation(page, visitor.conversation)
+    composer = page.get_by_test_id("composer-input")
+
+    # Typing "/" opens the quick replies; the choice is inserted with its variables filled in.
+    composer.fill("")
+    composer.type("/hel")
+    menu = page.get_by_test_id("quick-replies")
+    expect(menu).to_contain_text("/hello")
+    screenshot(page, "quick-replies")
+    composer.press("Enter")
+    expect(composer).to_have_value("Hi Sun Li, I'm Agent One. How can I help you today?")
+
+    # The emoji picker inserts at the caret.
+    page.get_by_role("button", name="Insert emoji").click()
+    page.get_by_role("dialog", name="Insert emoji").get_by_role("button", name="👍").click()
+    expect(composer).to_have_value("Hi Sun Li, I'm Agent One. How can I help you today?👍")
+    composer.press("Enter")
+    expect(page.get_by_test_id("timeline").get_by_test_id("message").last).to_contain_text(
+        "How can I help you today?👍"
+    )
+    bodies = [
+        m["body"]
+        for m in stored_messages(page, live_server, visitor.conversation or 0)
+        if m["sender"]["type"] == "agent"
+    ]
+    assert bodies[-1] == "Hi Sun Li, I'm Agent One. How can I help you today?👍"
+
+    # A Chinese quick reply found by its shortcut.
+    composer.type("/refund")
+    composer.press("Enter")
+    expect(composer).to_have_value(re.compile("^您好 Sun Li，退款会在"))
+    composer.fill("")
+
+    # An image: uploaded, previewed in the timeline, stored on the message.
+    page.locator("input[type=file]").set_input_files(
+        {"name": "receipt.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    expect(page.get_by_test_id("composer").locator("img")).to_be_visible()
+    composer.fill("Here is the receipt")
+    composer.press("Enter")
+    last = page.get_by_test_id("timeline").get_by_test_id("message").last
+    expect(last).to_contain_text("Here is the receipt")
+    expect(last.locator("img")).to_be_visible()
+    assert last.locator("img").evaluate("img => img.naturalWidth") > 0
+    stored = stored_messages(page, live_server, visitor.conversation or 0)[-1]
+    assert [a["kind"] for a in stored["attachments"]] == ["image"]
+    screenshot(page, "image")
+
+
+def test_console_shows_the_visitors_typing_and_reading(
+    live_server: LiveServer,
+    page: Any,
+    screenshot: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    visitor = new_visitor(live_server, "Typing Tom")
+    visitor.say("Are you there?")
+    sign_in(page, live_server)
+    open_conversation(page, visitor.conversation)
+    page.get_by_test_id("composer-input").fill("Yes, I am here.")
+    page.get_by_test_id("composer-input").press("Enter")
+    expect(page.get_by_test_id("outgoing")).to_have_count(0)
+    reply_seq = stored_messages(page, live_server, visitor.conversation or 0)[-1]["seq"]
+
+    ws_url = live_server.url.replace("http://", "ws://") + "/ws/widget/"
+    with connect(ws_url, origin=live_server.url) as socket:  # type: ignore[arg-type]
+        socket.send(json.dumps({"type": "hello", "token": visitor.token, "resume": {}}))
+        assert json.loads(socket.recv(timeout=5))["type"] == "welcome"
+        socket.send(
+            json.dumps({"type": "typing", "conversation": visitor.conversation, "on": True})
+        )
+        expect(page.get_by_test_id("typing")).to_contain_text("Typing Tom is typing")
+        socket.send(
+            json.dumps({"type": "typing", "conversation": visitor.conversation, "on": False})
+        )
+        expect(page.get_by_test_id("typing")).not_to_contain_text("typing")
+        socket.send(
+            json.dumps({"type": "read", "conversation": visitor.conversation, "seq": reply_seq})
+        )
+        expect(page.get_by_test_id("timeline").get_by_test_id("message").last).to_contain_text(
+            "Seen"
+        )
+
+
+def test_console_search_and_quick_reply_management(
+    live_server: LiveServer,
+    page: Any,
+    screenshot: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    visitor = new_visitor(live_server, "Refund Rui")
+    visitor.say("我想申请退款，订单 5521")
+    sign_in(page, live_server)
+
+    # Search finds Chinese words inside a longer sentence and opens the conversation.
+    page.get_by_role("link", name="Search").click()
+    page.get_by_test_id("search-input").fill("退款")
+    page.get_by_test_id("search-input").press("Enter")
+    results = page.get_by_test_id("search-results")
+    expect(results).to_contain_text("Refund Rui")
+    expect(results.locator("mark").first).to_have_text("退款")
+    screenshot(page, "search")
+    results.get_by_role("link").filter(has_text="Refund Rui").first.click()
+    expect(page.get_by_test_id("conversation-title")).to_have_text("Refund Rui")
+
+    # Quick replies: add a personal one, edit it, use it, delete it.
+    page.get_by_role("link", name="Quick replies").click()
+    expect(page.get_by_role("cell", name="/hello")).to_be_visible()
+    page.get_by_test_id("canned-add").click()
+    form = page.get_by_test_id("canned-form")
+    form.get_by_label("Shortcut").fill("ship")
+    form.get_by_label("Title").fill("Shipping time")
+    form.get_by_label("Text").fill("Hi {{contact.name}}, orders ship within 24 hours.")
+    form.get_by_label("Only me").check()
+    form.get_by_role("button", name="Save").click()
+    row = page.get_by_role("row").filter(has_text="/ship")
+    expect(row).to_contain_text("Shipping time")
+    expect(row).to_contain_text("Only me")
+    row.get_by_role("button", name="Edit").click()
+    page.get_by_test_id("canned-form").get_by_label("Title").fill("Shipping times")
+    page.get_by_test_id("canned-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_role("row").filter(has_text="/ship")).to_contain_text("Shipping times")
+    screenshot(page, "quick-replies-page")
+    listed = page.request.get(f"{live_server.url}/api/v1/workspaces/demo/canned-responses/").json()
+    mine = [c for c in listed if c["shortcut"] == "ship"]
+    assert mine and mine[0]["title"] == "Shipping times" and mine[0]["scope"] == "personal"
+
+    page.get_by_role("link", name="Conversations").click()
+    open_conversation(page, visitor.conversation)
+    composer = page.get_by_test_id("composer-input")
+    composer.type("/ship")
+    composer.press("Enter")
+    expect(composer).to_have_value("Hi Refund Rui, orders ship within 24 hours.")
+    composer.fill("")
+
+    page.get_by_role("link", name="Quick replies").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("row").filter(has_text="/ship").get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("row").filter(has_text="/ship")).to_have_count(0)
+    listed = page.request.get(f"{live_server.url}/api/v1/workspaces/demo/canned-responses/").json()
+    assert all(c["shortcut"] != "ship" for c in listed)
