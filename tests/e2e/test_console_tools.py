@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_console import VIEWPORT, new_visitor, sign_in, stored_messages
@@ -122,7 +123,7 @@ def test_console_shows_the_visitors_typing_and_reading(
     reply_seq = stored_messages(page, live_server, visitor.conversation or 0)[-1]["seq"]
 
     ws_url = live_server.url.replace("http://", "ws://") + "/ws/widget/"
-    with connect(ws_url, origin=live_server.url) as socket:  # type: ignore[arg-type]
+    with connect(ws_url, origin=Origin(live_server.url)) as socket:
         socket.send(json.dumps({"type": "hello", "token": visitor.token, "resume": {}}))
         assert json.loads(socket.recv(timeout=5))["type"] == "welcome"
         socket.send(
@@ -199,3 +200,80 @@ def test_console_search_and_quick_reply_management(
     expect(page.get_by_role("row").filter(has_text="/ship")).to_have_count(0)
     listed = page.request.get(f"{live_server.url}/api/v1/workspaces/demo/canned-responses/").json()
     assert all(c["shortcut"] != "ship" for c in listed)
+
+
+class SocketSwitch:
+    """Stands between the console and /ws/agent/ (Playwright's WebSocket routing): `cut()`
+    drops the live connection and refuses new ones until `restore()`, as a network outage would.
+    `sent` records every frame the console sent to the server."""
+
+    def __init__(self) -> None:
+        self.up = True
+        self.live: list[Any] = []
+        self.sent: list[dict[str, Any]] = []
+
+    def handle(self, ws: Any) -> None:
+        if not self.up:
+            ws.close(code=1011, reason="offline")
+            return
+        server = ws.connect_to_server()
+
+        def to_server(message: str | bytes) -> None:
+            self.sent.append(json.loads(message))
+            server.send(message)
+
+        ws.on_message(to_server)
+        self.live.append(ws)
+
+    def cut(self) -> None:
+        self.up = False
+        for ws in self.live:
+            ws.close(code=1011, reason="offline")
+        self.live = []
+
+    def restore(self) -> None:
+        self.up = True
+
+
+def test_console_survives_a_dropped_connection(
+    live_server: LiveServer,
+    page: Any,
+    screenshot: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    switch = SocketSwitch()
+    page.route_web_socket(re.compile(r"/ws/agent/$"), switch.handle)
+    visitor = new_visitor(live_server, "Flaky Network")
+    visitor.say("Hello?")
+    sign_in(page, live_server)
+    open_conversation(page, visitor.conversation)
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text("Hello?")
+
+    # The connection drops: the console says so and keeps what the agent writes.
+    switch.cut()
+    expect(page.get_by_test_id("connection-offline")).to_be_visible()
+    composer = page.get_by_test_id("composer-input")
+    composer.fill("Written while offline")
+    composer.press("Enter")
+    expect(page.get_by_test_id("outgoing")).to_have_attribute("data-state", "queued")
+    visitor.say("Sent by the visitor during the outage")
+    screenshot(page, "offline")
+
+    # Back online: the missed message is replayed and the queued one is stored exactly once.
+    switch.restore()
+    expect(page.get_by_test_id("connection-offline")).to_have_count(0, timeout=20_000)
+    expect(timeline).to_contain_text("Sent by the visitor during the outage")
+    expect(page.get_by_test_id("outgoing")).to_have_count(0)
+    expect(
+        timeline.get_by_test_id("message").filter(has_text="Written while offline")
+    ).to_have_count(1)
+    hellos = [f for f in switch.sent if f["type"] == "hello"]
+    assert len(hellos) >= 2
+    assert str(visitor.conversation) in hellos[-1]["resume"]
+    stored = stored_messages(page, live_server, visitor.conversation or 0)
+    assert [m["body"] for m in stored].count("Written while offline") == 1
+    assert [m["body"] for m in stored].count("Sent by the visitor during the outage") == 1
+    creates = [f for f in switch.sent if f["type"] == "message.create"]
+    assert len({f["client_id"] for f in creates}) == 1
