@@ -277,3 +277,70 @@ def test_console_survives_a_dropped_connection(
     assert [m["body"] for m in stored].count("Sent by the visitor during the outage") == 1
     creates = [f for f in switch.sent if f["type"] == "message.create"]
     assert len({f["client_id"] for f in creates}) == 1
+
+
+def test_console_admin_assigns_to_another_agent(
+    live_server: LiveServer,
+    page: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    visitor = new_visitor(live_server, "Handover Hu")
+    visitor.say("Can someone from technical support help?")
+    sign_in(page, live_server, "admin@demo.parley.test")
+    open_conversation(page, visitor.conversation)
+
+    page.get_by_test_id("assignee-select").select_option(label="Agent Two")
+    expect(page.get_by_test_id("assignee-select")).to_have_value(re.compile(r"\d+"))
+    expect(page.get_by_test_id("timeline").get_by_test_id("event-line").last).to_contain_text(
+        "Assigned to Agent Two by Demo Admin"
+    )
+    state = page.request.get(
+        f"{live_server.url}/api/v1/workspaces/demo/conversations/{visitor.conversation}/"
+    ).json()
+    assert state["assignee"]["name"] == "Agent Two"
+    assert state["status"] == "open"
+
+    page.get_by_test_id("team-select").select_option(label="Technical support")
+    expect(page.get_by_test_id("timeline").get_by_test_id("event-line").last).to_contain_text(
+        "Team set to Technical support"
+    )
+
+
+NOTIFICATION_SPY = """
+window.__notifications = [];
+class SpyNotification {
+  static permission = "default";
+  static requestPermission() {
+    SpyNotification.permission = "granted";
+    return Promise.resolve("granted");
+  }
+  constructor(title, options) {
+    window.__notifications.push({ title, body: options && options.body });
+  }
+  close() {}
+}
+window.Notification = SpyNotification;
+"""
+
+
+def test_console_notifies_when_asked_to(
+    live_server: LiveServer,
+    page: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    page.add_init_script(NOTIFICATION_SPY)
+    sign_in(page, live_server)
+    assert page.evaluate("window.__notifications.length") == 0
+
+    # Permission is asked from the button, not on load.
+    assert page.evaluate("Notification.permission") == "default"
+    page.get_by_role("button", name="Enable notifications").click()
+    expect(page.get_by_role("button", name="Notifications on")).to_be_visible()
+
+    visitor = new_visitor(live_server, "Ping Pan")
+    visitor.say("Anyone there?")
+    page.wait_for_function("window.__notifications.length > 0")
+    titles = page.evaluate("window.__notifications.map(n => n.title)")
+    assert "New conversation from Ping Pan" in titles

@@ -1,6 +1,6 @@
 // English strings; the other languages follow this shape (checked by the type of zh-CN.ts).
 const en = {
-  app: { name: "Parley", skip: "Skip to the conversation list" },
+  app: { name: "Parley", skip: "Skip to the main content" },
   login: {
     title: "Sign in to Parley",
     subtitle: "The agent console",

@@ -1,7 +1,7 @@
 import type { MessageSchema } from "./en";
 
 const zhCN: MessageSchema = {
-  app: { name: "Parley", skip: "跳到会话列表" },
+  app: { name: "Parley", skip: "跳到主要内容" },
   login: {
     title: "登录 Parley",
     subtitle: "客服工作台",
