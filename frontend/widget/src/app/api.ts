@@ -1,0 +1,80 @@
+/**
+ * The widget's HTTP calls (`/api/widget/v1/`). They carry no cookies: the visitor is the bearer
+ * token, and the server checks the page's Origin against the inbox's allowed origins.
+ */
+
+import type { Attachment, Session } from './wire';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`${status} ${code}`);
+  }
+}
+
+export interface SessionRequest {
+  inbox: string;
+  token?: string;
+  name?: string;
+  email?: string;
+  topic?: string;
+}
+
+export class WidgetApi {
+  constructor(private readonly origin: string) {}
+
+  private async call<T>(path: string, body: unknown, token?: string): Promise<T> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.origin}/api/widget/v1/${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        credentials: 'omit',
+      });
+    } catch {
+      throw new ApiError(0, 'network');
+    }
+    const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!response.ok) throw new ApiError(response.status, String(data.code ?? 'error'));
+    return data as T;
+  }
+
+  session(request: SessionRequest): Promise<Session> {
+    return this.call<Session>('sessions', request);
+  }
+
+  leaveMessage(token: string, body: { name: string; email: string; body: string }): Promise<unknown> {
+    return this.call('leave-message', body, token);
+  }
+
+  /** Uploads with XMLHttpRequest because fetch cannot report upload progress. */
+  upload(token: string, file: File, onProgress: (fraction: number) => void): Promise<Attachment> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${this.origin}/api/widget/v1/attachments`);
+      xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable) onProgress(event.loaded / event.total);
+      };
+      xhr.onload = () => {
+        let data: Record<string, unknown> = {};
+        try {
+          data = JSON.parse(xhr.responseText) as Record<string, unknown>;
+        } catch {
+          /* a non-JSON error page */
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(data as unknown as Attachment);
+        else reject(new ApiError(xhr.status, String(data.code ?? 'error')));
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network'));
+      const form = new FormData();
+      form.append('file', file);
+      xhr.send(form);
+    });
+  }
+}
