@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
 from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.conftest import DEMO_PASSWORD, LiveServer
@@ -512,7 +512,8 @@ def test_images_upload_with_progress_and_show_inline_and_drop_works(
             const data = new DataTransfer();
             data.items.add(new File([new Uint8Array(bytes)], 'dropped.png', {type: 'image/png'}));
             const root = document.querySelector('parley-widget').shadowRoot;
-            const drop = new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true});
+            const init = {dataTransfer: data, bubbles: true, cancelable: true};
+            const drop = new DragEvent('drop', init);
             root.querySelector('.footer').dispatchEvent(drop);
         }""",
         list(png_bytes(32, 32)),
@@ -545,4 +546,60 @@ def test_a_refused_upload_says_why(browser: Browser, live_server: LiveServer) ->
         "That type of file cannot be sent."
     )
     expect(page.locator(f"{WIDGET} .msg.own")).to_have_count(0)
+    context.close()
+
+
+def agent_message(conversation: int, seq: int, **extra: Any) -> dict[str, Any]:
+    message = {
+        "id": 1000 + seq,
+        "seq": seq,
+        "conversation": conversation,
+        "client_id": None,
+        "sender": {"type": "agent", "id": 5, "name": "Agent Five"},
+        "kind": "text",
+        "body": f"number {seq}",
+        "attachments": [],
+        "private": False,
+        "created_at": "2026-01-01T10:00:00Z",
+        **extra,
+    }
+    return {"type": "message.created", "conversation": conversation, "message": message}
+
+
+def test_frames_out_of_seq_order_or_twice_render_once_in_order_and_resume_from_the_last(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """The socket is played by the test: frames arrive 3, 1, 2, 3, 1 and a private note."""
+    context, page = new_visitor(browser)
+    hellos: list[dict[str, Any]] = []
+
+    def server(ws: WebSocketRoute) -> None:
+        def on_message(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if frame["type"] != "hello":
+                return
+            hellos.append(frame)
+            ws.send(json.dumps({"type": "welcome", "contact": {"id": 1}, "conversations": []}))
+            if len(hellos) == 1:
+                for seq in (3, 1, 2, 3, 1):
+                    ws.send(json.dumps(agent_message(999, seq)))
+                ws.send(json.dumps(agent_message(999, 4, private=True, body="internal")))
+
+        ws.on_message(on_message)
+
+    page.route_web_socket("**/ws/widget/", server)
+    open_widget(page, live_server.url)
+    received = page.locator(f"{WIDGET} .msg.other[data-seq]")
+    expect(received).to_have_count(3)
+    assert [received.nth(i).get_attribute("data-seq") for i in range(3)] == ["1", "2", "3"]
+    expect(page.locator(f"{WIDGET} .log")).not_to_contain_text("internal")
+    # Shown in order, the name once for the run of messages from the same agent.
+    expect(page.locator(f"{WIDGET} .msg.other:not(.cont) .name")).to_have_text(
+        ["Website", "Agent Five"]
+    )
+
+    page.reload()
+    page.locator(f"{WIDGET} .launcher").click()
+    expect(received).to_have_count(3)  # from the cache; nothing replayed twice
+    assert hellos[-1]["resume"].get("999") == 3
     context.close()

@@ -102,11 +102,13 @@ function bubble(
         meta.status ? h('span', { class: 'status' }, ` · ${meta.status}`) : null,
       )
     : null;
+  // A picture on its own needs no coloured bubble around it.
+  const media = parts.length > 0 && parts.every((p) => p instanceof HTMLElement && p.classList.contains('image'));
   return h(
     'div',
     { class: `msg ${own ? 'own' : 'other'} ${extraClass}`.trim() },
     avatar,
-    h('div', { class: 'col' }, name, h('div', { class: 'bubble' }, ...parts), metaEl),
+    h('div', { class: 'col' }, name, h('div', { class: media ? 'bubble media' : 'bubble' }, ...parts), metaEl),
   );
 }
 
