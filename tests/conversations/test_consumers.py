@@ -392,3 +392,28 @@ async def test_a_contact_message_with_a_uuid_client_id_is_accepted_in_any_case(w
     ack = await receive_until(contact, "message.ack")
     assert ack["client_id"] == str(uuid.UUID(client_id))
     await contact.disconnect()
+
+
+async def test_resuming_a_conversation_one_may_not_see_still_greets_and_replays_the_rest(world_):
+    other: World = await sync_to_async(build_world)()
+    foreign = await sync_to_async(ConversationFactory)(inbox=other.inbox, contact=other.contact)
+    mine = await sync_to_async(ConversationFactory)(inbox=world_.inbox, contact=world_.contact)
+    await sync_to_async(services.message_send)(
+        conversation=mine, sender=Sender.of_contact(world_.contact), body="still here"
+    )
+    agent, _ = await agent_socket(world_.agent.user, resume={foreign.pk: 0, mine.pk: 0})
+    frames = await drain(agent)
+    errors = [f for f in frames if f["type"] == "error"]
+    assert errors == [
+        {
+            "type": "error",
+            "code": "not_found",
+            "detail": errors[0]["detail"],
+            "ref": str(foreign.pk),
+        }
+    ]
+    replayed = [f["message"]["body"] for f in frames if f["type"] == "message.created"]
+    assert replayed == ["still here"]
+    await agent.send_json_to({"type": "ping"})
+    assert (await receive_until(agent, "pong"))["type"] == "pong"
+    await agent.disconnect()

@@ -13,9 +13,14 @@ from channels.db import database_sync_to_async
 from parley.accounts.models import Member, User
 from parley.accounts.selectors import memberships_of
 from parley.conversations import frames, realtime, selectors, services
-from parley.conversations.consumers.base import CLOSE_UNAUTHENTICATED, RealtimeConsumer
+from parley.conversations.consumers.base import (
+    CLOSE_UNAUTHENTICATED,
+    RealtimeConsumer,
+    Replay,
+    replay_after,
+)
 from parley.conversations.models import Conversation, SenderType
-from parley.conversations.payloads import message_created_frame, message_payload
+from parley.conversations.payloads import message_payload
 from parley.conversations.presence import amark_present
 from parley.errors import ApplicationError, ErrorCode
 
@@ -47,20 +52,12 @@ def conversation_for_any(
     return member, selectors.conversation_for_member(member=member, conversation_id=conversation_id)
 
 
-def replay_for_members(members: list[Member], resume: dict[int, int]) -> list[dict[str, Any]]:
-    replay: list[dict[str, Any]] = []
-    for conversation_id, seq in sorted(resume.items()):
-        _, conversation = conversation_for_any(members, conversation_id)
-        after = seq
-        while True:
-            page = selectors.messages_after(
-                conversation=conversation, after_seq=after, include_private=True
-            )
-            replay.extend(dict(message_created_frame(m)) for m in page)
-            if len(page) < selectors.MAX_PAGE:
-                break
-            after = page[-1].seq
-    return replay
+def replay_for_members(members: list[Member], resume: dict[int, int]) -> Replay:
+    return replay_after(
+        resume,
+        find=lambda conversation_id: conversation_for_any(members, conversation_id)[1],
+        include_private=True,
+    )
 
 
 def send_as_member(members: list[Member], frame: frames.MessageCreate) -> dict[str, Any]:
@@ -128,7 +125,7 @@ class AgentConsumer(RealtimeConsumer):
                 ],
             }
         )
-        await self.send_message_frames(replay)
+        await self.send_replay(replay)
 
     async def on_message_create(self, frame: frames.MessageCreate) -> None:
         message = await database_sync_to_async(send_as_member)(self.members, frame)

@@ -8,12 +8,16 @@ implementing the `on_*` hooks; every hook calls one service through `database_sy
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from parley.conversations import frames
+from parley.conversations import frames, selectors
 from parley.conversations.delivery import DeliveryTracker
+from parley.conversations.models import Conversation
+from parley.conversations.payloads import message_created_frame
 from parley.errors import ApplicationError, ErrorCode
 
 logger = logging.getLogger(__name__)
@@ -24,6 +28,40 @@ CLOSE_UNAUTHENTICATED = 4001
 
 # State frames where a repeat of the last one carries nothing new.
 STATE_FRAMES = {"conversation.updated"}
+
+
+@dataclass(frozen=True)
+class Replay:
+    frames: list[dict[str, Any]]
+    missing: list[int]  # resumed conversations the peer may not (or no longer) see
+
+
+def replay_after(
+    resume: dict[int, int],
+    *,
+    find: Callable[[int], Conversation],
+    include_private: bool,
+) -> Replay:
+    """Every timeline entry after each resumed seq, in seq order, read a page at a time.
+    A conversation ``find`` refuses is reported, not fatal: the rest still replays."""
+    frames_out: list[dict[str, Any]] = []
+    missing: list[int] = []
+    for conversation_id, seq in sorted(resume.items()):
+        try:
+            conversation = find(conversation_id)
+        except ApplicationError:
+            missing.append(conversation_id)
+            continue
+        after = seq
+        while True:
+            page = selectors.messages_after(
+                conversation=conversation, after_seq=after, include_private=include_private
+            )
+            frames_out.extend(dict(message_created_frame(m)) for m in page)
+            if len(page) < selectors.MAX_PAGE:
+                break
+            after = page[-1].seq
+    return Replay(frames=frames_out, missing=missing)
 
 
 class RealtimeConsumer(AsyncJsonWebsocketConsumer):
@@ -102,8 +140,11 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    async def send_message_frames(self, frames_in_order: list[dict[str, Any]]) -> None:
-        for frame in frames_in_order:
+    async def send_replay(self, replay: Replay) -> None:
+        for conversation_id in replay.missing:
+            missing = ApplicationError(ErrorCode.NOT_FOUND, "No such conversation to resume.")
+            await self.send_error(missing, ref=str(conversation_id))
+        for frame in replay.frames:
             await self.deliver(frame)
 
     async def deliver(self, frame: dict[str, Any]) -> None:

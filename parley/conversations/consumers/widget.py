@@ -9,11 +9,15 @@ from channels.db import database_sync_to_async
 
 from parley.contacts.models import Contact
 from parley.conversations import frames, realtime, selectors, services
-from parley.conversations.consumers.base import CLOSE_FORBIDDEN, RealtimeConsumer
+from parley.conversations.consumers.base import (
+    CLOSE_FORBIDDEN,
+    RealtimeConsumer,
+    Replay,
+    replay_after,
+)
 from parley.conversations.models import Conversation, SenderType
 from parley.conversations.payloads import (
     conversation_payload_for_contact,
-    message_created_frame,
     message_payload,
 )
 from parley.errors import ApplicationError, ErrorCode
@@ -27,7 +31,7 @@ class WidgetWelcome:
     contact: Contact
     inbox: Inbox
     frame: dict[str, Any]
-    replay: list[dict[str, Any]]
+    replay: Replay
 
 
 def open_widget_session(
@@ -36,31 +40,19 @@ def open_widget_session(
     contact, inbox = widget_contact(token=token or "")
     check_widget_origin(inbox=inbox, origin=origin)
     conversations = list(selectors.contact_conversations(contact=contact, inbox_id=inbox.pk)[:20])
-    replay: list[dict[str, Any]] = []
-    for conversation_id, seq in sorted(resume.items()):
-        conversation = selectors.conversation_for_contact(
+    replay = replay_after(
+        resume,
+        find=lambda conversation_id: selectors.conversation_for_contact(
             contact=contact, conversation_id=conversation_id
-        )
-        replay.extend(_replay(conversation, seq))
+        ),
+        include_private=False,
+    )
     frame = {
         "type": "welcome",
         "contact": {"id": contact.pk, "name": contact.name},
         "conversations": [conversation_payload_for_contact(c) for c in conversations],
     }
     return WidgetWelcome(contact=contact, inbox=inbox, frame=frame, replay=replay)
-
-
-def _replay(conversation: Conversation, after_seq: int) -> list[dict[str, Any]]:
-    """Every public timeline entry after ``after_seq``, a page at a time, in seq order."""
-    frames_out: list[dict[str, Any]] = []
-    while True:
-        page = selectors.messages_after(
-            conversation=conversation, after_seq=after_seq, include_private=False
-        )
-        frames_out.extend(dict(message_created_frame(m)) for m in page)
-        if len(page) < selectors.MAX_PAGE:
-            return frames_out
-        after_seq = page[-1].seq
 
 
 def send_as_contact(
@@ -119,7 +111,7 @@ class WidgetConsumer(RealtimeConsumer):
             self.tracker.seen_up_to(conversation_id, seq)
         self.greeted = True
         await self.send_json(welcome.frame)
-        await self.send_message_frames(welcome.replay)
+        await self.send_replay(welcome.replay)
 
     def may_receive(self, frame: dict[str, Any]) -> bool:
         # Private notes are never published to contact groups; this is the second lock.
