@@ -41,6 +41,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 frontend: $(FRONTEND_BUILDS)
 
+# Stamps, not temporaries: without this make deletes them and reinstalls every time.
+.PRECIOUS: frontend/%/node_modules/.installed frontend/%/dist/.built
+
 frontend/%/node_modules/.installed: frontend/%/package-lock.json
 	cd frontend/$* && npm ci --no-audit --no-fund --loglevel=error
 	touch $@

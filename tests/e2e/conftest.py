@@ -85,6 +85,12 @@ def start_server(data_dir: Path) -> LiveServer:
     raise RuntimeError("the server did not become ready:\n" + (data_dir / "server.log").read_text())
 
 
+@pytest.fixture(autouse=True)
+def _live_server_helper() -> None:
+    """Switch off pytest-django's helper of this name: it would set up a test database for any
+    test using a fixture called `live_server`, and ours is a separate process with its own."""
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = start_server(tmp_path_factory.mktemp("parley-e2e"))

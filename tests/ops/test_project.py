@@ -30,3 +30,11 @@ def test_the_schema_and_its_browsable_docs_are_served(client):
     assert docs.status_code == 200
     # Swagger UI comes from the installed sidecar package, never from a CDN.
     assert b"cdn" not in docs.content.lower()
+
+
+def test_front_end_chunks_with_a_content_hash_are_cached_for_good():
+    from parley.ops.static import VITE_HASHED
+
+    assert VITE_HASHED.search("/static/widget/app-Bx3kd9aQ.js")
+    assert VITE_HASHED.search("/static/console/assets/index-CkP2x8sA.css")
+    assert not VITE_HASHED.search("/static/widget/widget.js")  # the loader must stay fresh
