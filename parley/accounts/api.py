@@ -26,6 +26,15 @@ class MembershipOut(serializers.Serializer):
     id = serializers.IntegerField()
     role = serializers.CharField()
     workspace = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+
+    def get_permissions(self, member: Member) -> dict[str, bool]:
+        """What the console may offer this member (docs/permissions.md); the API enforces it."""
+        return {
+            "see_all_inboxes": member.sees_all_inboxes,
+            "assign_others": member.is_supervising,
+            "manage_shared_replies": member.is_supervising,
+        }
 
     def get_workspace(self, member: Member) -> dict[str, Any]:
         return {

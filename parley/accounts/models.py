@@ -90,8 +90,13 @@ class Member(models.Model):
         return self.user.name
 
     @property
-    def sees_all_inboxes(self) -> bool:
+    def is_supervising(self) -> bool:
+        """Owners, admins and supervisors: they see every inbox and direct others' work."""
         return self.role in {Role.OWNER, Role.ADMIN, Role.SUPERVISOR}
+
+    @property
+    def sees_all_inboxes(self) -> bool:
+        return self.is_supervising
 
 
 class Team(models.Model):

@@ -29,6 +29,28 @@ from parley.errors import ApplicationError, ErrorCode
 LIST_LIMIT = 50
 
 
+PREVIEW_CHARS = 120
+
+
+def list_row(conversation: Conversation) -> dict[str, Any]:
+    """A list item: the conversation, the caller's unread count and a preview of the last
+    message (annotated by `selectors.conversation_list`)."""
+    row: dict[str, Any] = dict(conversation_payload(conversation))
+    row["unread"] = max(0, getattr(conversation, "unread", 0))
+    body = getattr(conversation, "last_body", None)
+    row["last_message"] = (
+        {
+            "body": body[:PREVIEW_CHARS],
+            "kind": getattr(conversation, "last_kind", ""),
+            "sender_type": getattr(conversation, "last_sender_type", ""),
+            "private": bool(getattr(conversation, "last_private", False)),
+        }
+        if body is not None
+        else None
+    )
+    return row
+
+
 class ConversationListView(WorkspaceAPIView):
     @extend_schema(
         operation_id="conversations_list",
@@ -57,10 +79,7 @@ class ConversationListView(WorkspaceAPIView):
         rows = list(conversations[:LIST_LIMIT])
         return Response(
             {
-                "results": [
-                    {**conversation_payload(c), "unread": max(0, getattr(c, "unread", 0))}
-                    for c in rows
-                ],
+                "results": [list_row(c) for c in rows],
                 "next_before": rows[-1].last_activity_at.isoformat()
                 if len(rows) == LIST_LIMIT
                 else None,

@@ -5,14 +5,12 @@ The full role × action matrix is in docs/permissions.md.
 
 from __future__ import annotations
 
-from parley.accounts.models import Member, Role
+from parley.accounts.models import Member
 from parley.conversations.models import Conversation
-
-SUPERVISING_ROLES = {Role.OWNER, Role.ADMIN, Role.SUPERVISOR}
 
 
 def is_supervising(member: Member) -> bool:
-    return member.role in SUPERVISING_ROLES
+    return member.is_supervising
 
 
 def can_assign(*, actor: Member, conversation: Conversation, assignee: Member | None) -> bool:

@@ -7,7 +7,13 @@ from django.db.models.functions import Coalesce
 
 from parley.accounts.models import Member
 from parley.contacts.models import Contact
-from parley.conversations.models import Conversation, ConversationRead, Message, Status
+from parley.conversations.models import (
+    Conversation,
+    ConversationRead,
+    Message,
+    MessageKind,
+    Status,
+)
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 
@@ -58,9 +64,20 @@ def conversation_list(
     read_seq = ConversationRead.objects.filter(member=member, conversation=OuterRef("pk")).values(
         "seq"
     )[:1]
+    latest = (
+        Message.objects.filter(conversation=OuterRef("pk"))
+        .exclude(kind=MessageKind.EVENT)
+        .order_by("-seq")
+    )
     return (
         conversations.select_related("inbox", "contact", "assignee__user", "team")
-        .annotate(unread=F("last_seq") - Coalesce(Subquery(read_seq), Value(0)))
+        .annotate(
+            unread=F("last_seq") - Coalesce(Subquery(read_seq), Value(0)),
+            last_body=Subquery(latest.values("body")[:1]),
+            last_kind=Subquery(latest.values("kind")[:1]),
+            last_sender_type=Subquery(latest.values("sender_type")[:1]),
+            last_private=Subquery(latest.values("private")[:1]),
+        )
         .order_by("-last_activity_at", "-pk")
     )
 

@@ -41,6 +41,11 @@ def test_login_with_csrf_sets_a_session_and_returns_the_memberships(world, brows
                 "name": world.workspace.name,
                 "timezone": "UTC",
             },
+            "permissions": {
+                "see_all_inboxes": False,
+                "assign_others": False,
+                "manage_shared_replies": False,
+            },
         }
     ]
     cookie = response.cookies["sessionid"]

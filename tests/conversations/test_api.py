@@ -37,6 +37,13 @@ def test_list_is_newest_activity_first_with_unread_counts(world, conversation):
     rows = response.json()["results"]
     assert [r["id"] for r in rows] == [conversation.pk, older.pk]
     assert rows[0]["unread"] == 1 and rows[1]["unread"] == 0
+    assert rows[0]["last_message"] == {
+        "body": "newer",
+        "kind": "text",
+        "sender_type": "contact",
+        "private": False,
+    }
+    assert rows[1]["last_message"] is None
     assert rows[0]["contact"] == {"id": world.contact.pk, "name": world.contact.name}
 
 
