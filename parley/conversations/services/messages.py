@@ -1,0 +1,215 @@
+"""Use cases that add messages: start a conversation, send (idempotently), leave a message."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+
+from parley.accounts.models import Member
+from parley.contacts.models import Contact
+from parley.contacts.services import contact_touch
+from parley.conversations import realtime, selectors
+from parley.conversations.attachments import unsent_attachments
+from parley.conversations.models import (
+    Attachment,
+    AttachmentKind,
+    Conversation,
+    Message,
+    MessageKind,
+    SenderType,
+    Status,
+)
+from parley.conversations.services.timeline import (
+    Sender,
+    SendResult,
+    append_entry,
+    append_event,
+    lock_conversation,
+    save_state,
+)
+from parley.conversations.text import clean_body
+from parley.errors import ApplicationError, ErrorCode
+from parley.inboxes.models import Inbox
+
+
+@transaction.atomic
+def conversation_start(
+    *, inbox: Inbox, contact: Contact, topic: str = "", status: Status = Status.QUEUED
+) -> Conversation:
+    if contact.workspace_id != inbox.workspace_id:
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such contact.")
+    conversation = Conversation.objects.create(
+        workspace_id=inbox.workspace_id, inbox=inbox, contact=contact, topic=topic, status=status
+    )
+    realtime.publish_conversation_updated(conversation)
+    return conversation
+
+
+def _parse_client_id(client_id: str | uuid.UUID | None) -> uuid.UUID | None:
+    if client_id is None or isinstance(client_id, uuid.UUID):
+        return client_id
+    try:
+        return uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise ApplicationError(
+            ErrorCode.INVALID, "client_id must be a UUID.", fields={"client_id": "not a UUID"}
+        ) from exc
+
+
+@transaction.atomic
+def message_send(
+    *,
+    conversation: Conversation,
+    sender: Sender,
+    body: str,
+    client_id: str | uuid.UUID | None = None,
+    private: bool = False,
+    attachment_ids: list[int] | None = None,
+) -> SendResult:
+    """Store a message once per ``client_id`` and fan it out after commit.
+
+    A retry with a ``client_id`` stored before returns that message (``created=False``) and
+    sends nothing. Replies move the conversation along as a person would expect: a contact
+    writing into a pending or resolved conversation reopens it; an agent's first public reply
+    to an unassigned conversation takes it.
+    """
+    cid = _parse_client_id(client_id)
+    text = clean_body(body, allow_empty=bool(attachment_ids))
+    if len(attachment_ids or []) > settings.PARLEY_MAX_ATTACHMENTS:
+        raise ApplicationError(ErrorCode.INVALID, "Too many attachments in one message.")
+    if private and sender.type != SenderType.AGENT:
+        raise ApplicationError(ErrorCode.PERMISSION_DENIED, "Only members write private notes.")
+    locked = lock_conversation(conversation.pk)
+    if cid is not None:
+        existing = selectors.message_by_client_id(conversation_id=locked.pk, client_id=str(cid))
+        if existing is not None:
+            return SendResult(message=existing, created=False, conversation=locked)
+
+    files = unsent_attachments(
+        ids=attachment_ids or [],
+        workspace_id=locked.workspace_id,
+        member_id=sender.member.pk if sender.member else None,
+        contact_id=sender.contact.pk if sender.contact else None,
+    )
+    message = append_entry(
+        locked,
+        sender=sender,
+        body=text,
+        private=private,
+        client_id=cid,
+        kind=_kind_of(files),
+        attachments=files,
+    )
+    if sender.contact is not None:
+        _after_contact_message(locked)
+    elif sender.member is not None and not private:
+        _after_agent_reply(locked, sender.member)
+    return SendResult(message=message, created=True, conversation=locked)
+
+
+def _kind_of(files: list[Attachment]) -> str:
+    if not files:
+        return MessageKind.TEXT
+    if all(f.kind == AttachmentKind.IMAGE for f in files):
+        return MessageKind.IMAGE
+    return MessageKind.FILE
+
+
+def _after_contact_message(conversation: Conversation) -> None:
+    if conversation.status == Status.RESOLVED:
+        conversation.status = Status.OPEN if conversation.assignee_id else Status.QUEUED
+        conversation.resolved_at = None
+        append_event(
+            conversation,
+            body="Conversation reopened by the customer",
+            data={"event": "reopened", "by": "contact", "to": conversation.status},
+        )
+        save_state(conversation, "status", "resolved_at")
+    elif conversation.status == Status.PENDING:
+        conversation.status = Status.OPEN
+        append_event(
+            conversation,
+            body="Customer replied",
+            data={"event": "status_changed", "from": Status.PENDING, "to": Status.OPEN},
+        )
+        save_state(conversation, "status")
+
+
+def _after_agent_reply(conversation: Conversation, member: Member) -> None:
+    if conversation.assignee_id is None and conversation.status in {Status.QUEUED, Status.BOT}:
+        conversation.assignee = member
+        conversation.status = Status.OPEN
+        append_event(
+            conversation,
+            body=f"{member.name} joined the conversation",
+            data={"event": "assigned", "assignee": member.pk, "by": member.pk},
+        )
+        save_state(conversation, "assignee", "status")
+
+
+@transaction.atomic
+def contact_message_send(
+    *,
+    contact: Contact,
+    inbox: Inbox,
+    conversation_id: int | None,
+    body: str,
+    client_id: str | uuid.UUID | None,
+    attachment_ids: list[int] | None = None,
+    topic: str = "",
+) -> SendResult:
+    """A contact writes from the widget. With no conversation id the message goes to their
+    current open conversation in this inbox, or starts one — and a retry of that first message
+    (same client_id) finds the conversation it started instead of starting another."""
+    clean_body(body, allow_empty=bool(attachment_ids))  # refuse bad input before creating
+    cid = _parse_client_id(client_id)
+    if conversation_id is not None:
+        conversation = selectors.conversation_for_contact(
+            contact=contact, conversation_id=conversation_id
+        )
+    else:
+        # Serialise a contact's "new conversation" requests so two tabs cannot start two.
+        contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
+        earlier = None
+        if cid is not None:
+            earlier = (
+                Message.objects.filter(
+                    conversation__contact=contact_locked, conversation__inbox=inbox, client_id=cid
+                )
+                .select_related("conversation")
+                .first()
+            )
+        if earlier is not None:
+            conversation = earlier.conversation
+        else:
+            conversation = selectors.contact_current_conversation(
+                contact=contact_locked, inbox_id=inbox.pk
+            ) or conversation_start(inbox=inbox, contact=contact_locked, topic=topic[:80])
+    return message_send(
+        conversation=conversation,
+        sender=Sender.of_contact(contact),
+        body=body,
+        client_id=cid,
+        attachment_ids=attachment_ids,
+    )
+
+
+@transaction.atomic
+def contact_leave_message(
+    *, contact: Contact, inbox: Inbox, name: str, email: str, body: str
+) -> Conversation:
+    """A visitor leaves a message while nobody can chat: a new conversation in the queue that
+    says so, with the contact's details kept so the team can answer later."""
+    text = clean_body(body)
+    contact_touch(contact=contact, name=name, email=email, overwrite=True)
+    conversation = conversation_start(inbox=inbox, contact=contact)
+    locked = lock_conversation(conversation.pk)
+    append_event(
+        locked,
+        body="Left a message while the team was away",
+        data={"event": "left_message", "email": contact.email},
+    )
+    append_entry(locked, sender=Sender.of_contact(contact), body=text)
+    return locked

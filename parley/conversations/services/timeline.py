@@ -1,0 +1,112 @@
+"""The shared core of every change: lock a conversation, add a timeline entry, publish after
+commit. Only the service modules beside this one use it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from parley.accounts.models import Member
+from parley.contacts.models import Contact
+from parley.conversations import realtime
+from parley.conversations.models import (
+    Attachment,
+    Conversation,
+    Message,
+    MessageKind,
+    SenderType,
+)
+from parley.conversations.payloads import message_created_frame
+from parley.conversations.search_text import index_words
+
+
+@dataclass(frozen=True)
+class Sender:
+    type: SenderType
+    member: Member | None = None
+    contact: Contact | None = None
+
+    @classmethod
+    def of_member(cls, member: Member) -> Sender:
+        return cls(type=SenderType.AGENT, member=member)
+
+    @classmethod
+    def of_contact(cls, contact: Contact) -> Sender:
+        return cls(type=SenderType.CONTACT, contact=contact)
+
+
+SYSTEM = Sender(type=SenderType.SYSTEM)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    created: bool  # False when the client_id had been stored before: same ack, no duplicate
+    conversation: Conversation = field(compare=False)
+
+
+def lock_conversation(conversation_id: int) -> Conversation:
+    """The conversation row, locked until commit; the one place seq order is serialised.
+
+    PostgreSQL takes a row lock; SQLite's IMMEDIATE transactions already serialise writers.
+    """
+    return (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("inbox", "contact", "assignee__user", "team")
+        .get(pk=conversation_id)
+    )
+
+
+def append_entry(
+    conversation: Conversation,
+    *,
+    sender: Sender,
+    body: str,
+    kind: str = MessageKind.TEXT,
+    private: bool = False,
+    client_id: uuid.UUID | None = None,
+    data: dict[str, Any] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> Message:
+    """Add one entry to a locked conversation's timeline and schedule its fan-out."""
+    now = timezone.now()
+    conversation.last_seq += 1
+    conversation.last_activity_at = now
+    message = Message.objects.create(
+        workspace_id=conversation.workspace_id,
+        conversation=conversation,
+        seq=conversation.last_seq,
+        client_id=client_id,
+        sender_type=sender.type,
+        sender_member=sender.member,
+        sender_contact=sender.contact,
+        kind=kind,
+        body=body,
+        private=private,
+        data=data or {},
+        search_words=index_words(body) if kind != MessageKind.EVENT else "",
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_seq=conversation.last_seq, last_activity_at=now
+    )
+    for attachment in attachments or []:
+        attachment.message = message
+        attachment.save(update_fields=["message"])
+    frame = message_created_frame(message, attachments or [])
+    groups = realtime.staff_groups(conversation)
+    if not private:
+        groups.append(realtime.contact_group(conversation.contact_id))
+    realtime.publish_on_commit(groups, frame)
+    return message
+
+
+def append_event(conversation: Conversation, *, body: str, data: dict[str, Any]) -> Message:
+    return append_entry(conversation, sender=SYSTEM, body=body, kind=MessageKind.EVENT, data=data)
+
+
+def save_state(conversation: Conversation, *fields: str) -> None:
+    conversation.save(update_fields=list(fields))
+    realtime.publish_conversation_updated(conversation)
