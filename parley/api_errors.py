@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as default_csrf_failure
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,3 +39,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     detail = getattr(exc, "detail", str(exc))
     response.data = {"code": code or str(getattr(exc, "default_code", "error")), "detail": detail}
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused CSRF check: JSON with a code for the API, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "code": str(ErrorCode.CSRF_FAILED),
+                "detail": "CSRF check failed: send the X-CSRFToken header "
+                "(GET /api/v1/auth/csrf sets the token).",
+            },
+            status=403,
+        )
+    return default_csrf_failure(request, reason)

@@ -22,8 +22,6 @@ class ErrorCode(StrEnum):
     ORIGIN_NOT_ALLOWED = "origin_not_allowed"
     INBOX_NOT_FOUND = "inbox_not_found"
     INVALID_TOKEN = "invalid_token"
-    NOT_A_MEMBER = "not_a_member"
-    CONVERSATION_CLOSED = "conversation_closed"
     INVALID_JSON = "invalid_json"
     UNKNOWN_TYPE = "unknown_type"
     MISSING_FIELD = "missing_field"
@@ -32,6 +30,7 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     TOO_LARGE = "too_large"
     TYPE_NOT_ALLOWED = "type_not_allowed"
+    CSRF_FAILED = "csrf_failed"
 
 
 HTTP_STATUS = {
@@ -39,13 +38,11 @@ HTTP_STATUS = {
     ErrorCode.INBOX_NOT_FOUND: 404,
     ErrorCode.PERMISSION_DENIED: 403,
     ErrorCode.ORIGIN_NOT_ALLOWED: 403,
-    ErrorCode.NOT_A_MEMBER: 403,
     ErrorCode.NOT_AUTHENTICATED: 401,
     ErrorCode.INVALID_TOKEN: 401,
     ErrorCode.INVALID_CREDENTIALS: 400,
     ErrorCode.THROTTLED: 429,
     ErrorCode.INVALID_TRANSITION: 409,
-    ErrorCode.CONVERSATION_CLOSED: 409,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.TYPE_NOT_ALLOWED: 415,
 }

@@ -8,7 +8,13 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from parley.config import BASE_DIR, check_production_safety, env_list, load_run_config
+from parley.config import (
+    BASE_DIR,
+    check_production_safety,
+    env_bool,
+    env_list,
+    load_run_config,
+)
 
 # Lets the admin's generic classes be subscripted at run time, as the type stubs expect.
 django_stubs_ext.monkeypatch()
@@ -139,9 +145,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = PRODUCTION and not os.environ.get("PARLEY_INSECURE_COOKIES")
+SESSION_COOKIE_SECURE = PRODUCTION and not env_bool("PARLEY_INSECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "parley.api_errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -161,7 +168,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "widget_session": os.environ.get("PARLEY_RATE_WIDGET_SESSION", "60/min"),
         "login": os.environ.get("PARLEY_RATE_LOGIN", "20/min"),
+        "leave_message": os.environ.get("PARLEY_RATE_LEAVE_MESSAGE", "10/hour"),
     },
+    # How many proxies in front of Parley append to X-Forwarded-For. 0 (the default) ignores
+    # the header, so a client cannot pick its own identity to dodge rate limits.
+    "NUM_PROXIES": int(os.environ.get("PARLEY_NUM_PROXIES", "0")),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -182,9 +193,9 @@ CORS_ALLOW_CREDENTIALS = False
 # --- the product's own limits ------------------------------------------------------------------
 PARLEY_MESSAGE_MAX_CHARS = int(os.environ.get("PARLEY_MESSAGE_MAX_CHARS", "10000"))
 PARLEY_WIDGET_TOKEN_MAX_AGE = int(os.environ.get("PARLEY_WIDGET_TOKEN_MAX_AGE", str(90 * 86400)))
-PARLEY_PUBLIC_ORIGINS = env_list("PARLEY_PUBLIC_ORIGINS")
 PARLEY_UPLOAD_MAX_BYTES = int(os.environ.get("PARLEY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 PARLEY_MAX_ATTACHMENTS = 10
+PARLEY_FILE_LINK_MAX_AGE = int(os.environ.get("PARLEY_FILE_LINK_MAX_AGE", str(30 * 86400)))
 # Let an upload at the limit through to our own check, which answers with a clear error code.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARLEY_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

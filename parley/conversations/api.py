@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -59,7 +60,8 @@ class ConversationListView(WorkspaceAPIView):
             OpenApiParameter("inbox", int),
             OpenApiParameter("team", int),
             OpenApiParameter("assignee", str, description="a member id, `me` or `none`"),
-            OpenApiParameter("before", str, description="`last_activity_at` of the last row seen"),
+            OpenApiParameter("before", str, description="`next_before` of the previous page"),
+            OpenApiParameter("before_id", int, description="`next_before_id` of the previous page"),
         ],
         responses=None,
     )
@@ -75,14 +77,20 @@ class ConversationListView(WorkspaceAPIView):
             assignee=filters.get("assignee"),
         )
         if "before" in filters:
-            conversations = conversations.filter(last_activity_at__lt=filters["before"])
+            # Keyset paging on (last_activity_at, id): rows with the same time as the page's
+            # last one are neither skipped nor repeated.
+            before, before_id = filters["before"], filters.get("before_id")
+            older = Q(last_activity_at__lt=before)
+            if before_id is not None:
+                older |= Q(last_activity_at=before, pk__lt=before_id)
+            conversations = conversations.filter(older)
         rows = list(conversations[:LIST_LIMIT])
+        full = len(rows) == LIST_LIMIT
         return Response(
             {
                 "results": [list_row(c) for c in rows],
-                "next_before": rows[-1].last_activity_at.isoformat()
-                if len(rows) == LIST_LIMIT
-                else None,
+                "next_before": rows[-1].last_activity_at.isoformat() if full else None,
+                "next_before_id": rows[-1].pk if full else None,
             }
         )
 
@@ -92,6 +100,7 @@ class ConversationListView(WorkspaceAPIView):
         team = serializers.IntegerField(required=False)
         assignee = serializers.RegexField(r"^(me|none|\d+)$", required=False)
         before = serializers.DateTimeField(required=False)
+        before_id = serializers.IntegerField(required=False, min_value=1)
 
 
 class ConversationDetailView(WorkspaceAPIView):

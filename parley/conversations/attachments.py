@@ -7,6 +7,7 @@ can show an image without a session on our domain.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -80,7 +81,9 @@ def signed_url(attachment: Attachment, *, thumbnail: bool = False) -> str:
 
 def attachment_from_token(token: str) -> tuple[Attachment, bool]:
     try:
-        attachment_id, thumbnail = signing.loads(token, salt=SALT)
+        attachment_id, thumbnail = signing.loads(
+            token, salt=SALT, max_age=settings.PARLEY_FILE_LINK_MAX_AGE
+        )
         attachment = Attachment.objects.get(pk=int(attachment_id))
     except (signing.BadSignature, ValueError, TypeError, Attachment.DoesNotExist) as exc:
         raise ApplicationError(ErrorCode.NOT_FOUND, "No such file.") from exc

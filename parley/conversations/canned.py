@@ -99,6 +99,14 @@ def canned_update(*, member: Member, canned: CannedResponse, data: CannedInput) 
     canned.title = data.title.strip()
     canned.body = clean_body(data.body)
     canned.save()
+    if data.scope != CannedScope.PERSONAL:
+        audit_record(
+            workspace=member.workspace,
+            actor=member,
+            action="canned.updated",
+            target=canned,
+            data={"scope": data.scope},
+        )
     return canned
 
 

@@ -28,24 +28,30 @@ class CannedOut(serializers.Serializer):
 
 
 class CannedIn(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=CannedScope.values, default=CannedScope.PERSONAL)
+    scope = serializers.ChoiceField(choices=CannedScope.values, required=False)
     shortcut = serializers.SlugField(max_length=40, allow_unicode=True)
     title = serializers.CharField(max_length=120)
     body = serializers.CharField(max_length=10_000)
     team = serializers.IntegerField(required=False, allow_null=True)
 
 
-def _input(view: WorkspaceAPIView, request: Request) -> canned.CannedInput:
-    data = CannedIn(data=request.data)
+def _input(
+    view: WorkspaceAPIView, request: Request, current: CannedResponse | None = None
+) -> canned.CannedInput:
+    """The request's fields; on PATCH (``current`` given) an omitted field keeps its value."""
+    data = CannedIn(data=request.data, partial=current is not None)
     data.is_valid(raise_exception=True)
     values = data.validated_data
-    team_id = values.get("team")
-    team = team_get(workspace_id=view.member.workspace_id, team_id=team_id) if team_id else None
+    if "team" in values:
+        team_id = values["team"]
+        team = team_get(workspace_id=view.member.workspace_id, team_id=team_id) if team_id else None
+    else:
+        team = current.team if current else None
     return canned.CannedInput(
-        scope=values["scope"],
-        shortcut=values["shortcut"],
-        title=values["title"],
-        body=values["body"],
+        scope=values.get("scope", current.scope if current else CannedScope.PERSONAL),
+        shortcut=values.get("shortcut", current.shortcut if current else ""),
+        title=values.get("title", current.title if current else ""),
+        body=values.get("body", current.body if current else ""),
         team=team,
     )
 
@@ -68,7 +74,9 @@ class CannedDetailView(WorkspaceAPIView):
     @extend_schema(request=CannedIn, responses=CannedOut)
     def patch(self, request: Request, workspace: str, canned_id: int) -> Response:
         found = canned.canned_get(member=self.member, canned_id=canned_id)
-        updated = canned.canned_update(member=self.member, canned=found, data=_input(self, request))
+        updated = canned.canned_update(
+            member=self.member, canned=found, data=_input(self, request, current=found)
+        )
         return Response(CannedOut(updated).data)
 
     @extend_schema(responses={204: None})

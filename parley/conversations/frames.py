@@ -16,7 +16,7 @@ MAX_FRAME_BYTES = 256 * 1024
 def parse_frame(text: str | None) -> dict[str, Any]:
     if text is None:
         raise ApplicationError(ErrorCode.INVALID_JSON, "Frames are JSON text.")
-    if len(text) > MAX_FRAME_BYTES:
+    if len(text) > MAX_FRAME_BYTES or len(text.encode()) > MAX_FRAME_BYTES:
         raise ApplicationError(ErrorCode.BODY_TOO_LONG, "The frame is too large.")
     try:
         content = json.loads(text)

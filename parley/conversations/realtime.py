@@ -72,10 +72,12 @@ def publish_on_commit(groups: list[str], frame: Mapping[str, Any]) -> None:
     transaction.on_commit(lambda: send_to_groups(groups, frozen))
 
 
-def publish_conversation_updated(conversation: Conversation) -> None:
-    publish_on_commit(
-        staff_groups(conversation), conversation_updated_frame(conversation_payload(conversation))
-    )
+def publish_conversation_updated(
+    conversation: Conversation, *, extra_members: list[int] | None = None
+) -> None:
+    groups = staff_groups(conversation)
+    groups += [member_group(m) for m in extra_members or [] if member_group(m) not in groups]
+    publish_on_commit(groups, conversation_updated_frame(conversation_payload(conversation)))
     publish_on_commit(
         [contact_group(conversation.contact_id)],
         conversation_updated_frame(conversation_payload_for_contact(conversation)),

@@ -147,25 +147,30 @@ class WidgetConversationMessagesView(WidgetAuthenticatedView):
 class WidgetLeaveMessageView(WidgetAuthenticatedView):
     """When nobody can chat, the visitor leaves a message and a way to reach them."""
 
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "leave_message"
+
     class WidgetLeaveMessageInput(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         email = serializers.EmailField()
         body = serializers.CharField(trim_whitespace=False)
+        client_id = serializers.UUIDField(required=False)
 
     @extend_schema(request=WidgetLeaveMessageInput, responses={201: None}, auth=[])
     def post(self, request: Request) -> Response:
         data = self.WidgetLeaveMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        conversation = conversation_services.contact_leave_message(
+        result = conversation_services.contact_leave_message(
             contact=self.contact,
             inbox=self.inbox,
             name=data.validated_data["name"],
             email=data.validated_data["email"],
             body=data.validated_data["body"],
+            client_id=data.validated_data.get("client_id"),
         )
         return Response(
-            {"conversation": conversation_payload_for_contact(conversation)},
-            status=status.HTTP_201_CREATED,
+            {"conversation": conversation_payload_for_contact(result.conversation)},
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
 

@@ -61,6 +61,7 @@ def test_login_without_the_csrf_token_is_refused(world, browser_client):
         content_type="application/json",
     )
     assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
     assert browser_client.get("/api/v1/auth/me").status_code == 401
 
 
@@ -165,3 +166,18 @@ def test_members_cannot_revoke_each_others_tokens(world):
     other.force_authenticate(world.other_agent.user)
     assert other.delete(f"{base}{token_id}/").status_code == 404
     assert ApiToken.objects.get(pk=token_id).revoked_at is None
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_login_limit(world, throttle_rates):
+    throttle_rates(login="3/min")
+    client = APIClient()
+    statuses = [
+        client.post(
+            "/api/v1/auth/login",
+            {"email": "x@example.test", "password": "y"},
+            format="json",
+            headers={"X-Forwarded-For": f"10.0.0.{n}"},
+        ).status_code
+        for n in range(5)
+    ]
+    assert statuses[-2:] == [429, 429]

@@ -300,3 +300,22 @@ def test_the_conversation_list_costs_the_same_few_queries_for_1_or_20_rows(
         ConversationFactory(inbox=world.inbox, assignee=world.agent)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(client.get(url(world, "conversations/")).json()["results"]) == 21
+
+
+def test_paging_the_list_neither_skips_nor_repeats_rows_with_the_same_time(world):
+    from django.utils import timezone
+
+    from parley.conversations.api import LIST_LIMIT
+    from parley.conversations.models import Conversation
+
+    ConversationFactory.create_batch(LIST_LIMIT + 5, inbox=world.inbox)
+    Conversation.objects.update(last_activity_at=timezone.now())
+    client = client_for(world.admin)
+    first = client.get(url(world, "conversations/")).json()
+    second = client.get(
+        url(world, "conversations/"),
+        {"before": first["next_before"], "before_id": first["next_before_id"]},
+    ).json()
+    ids = [r["id"] for r in first["results"]] + [r["id"] for r in second["results"]]
+    assert len(ids) == len(set(ids)) == LIST_LIMIT + 5
+    assert second["next_before"] is None

@@ -180,3 +180,10 @@ def test_a_visitor_uploads_through_the_widget_api(world):
         headers={"Origin": ORIGIN},
     )
     assert anonymous.status_code == 401
+
+
+def test_file_links_expire(world, client, settings):
+    body = upload(client_for(world.agent), members_url(world), PDF, "a.pdf").json()
+    assert client.get(body["url"]).status_code == 200
+    settings.PARLEY_FILE_LINK_MAX_AGE = -1
+    assert client.get(body["url"]).status_code == 404

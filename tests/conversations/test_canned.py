@@ -90,3 +90,13 @@ def test_bad_input_is_a_400(world, bad):
     response = create(client_for(world.admin), world, **bad)
     assert response.status_code == 400
     assert not CannedResponse.objects.exists()
+
+
+def test_a_patch_changes_only_the_fields_it_names(world):
+    admin = client_for(world.admin)
+    shared = create(admin, world, shortcut="shared", scope="workspace").json()
+    response = admin.patch(url(world, f"{shared['id']}/"), {"body": "Updated"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["scope"] == "workspace" and response.json()["shortcut"] == "shared"
+    assert response.json()["body"] == "Updated"
+    assert AuditEvent.objects.filter(action="canned.updated").count() == 1

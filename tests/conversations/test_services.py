@@ -448,3 +448,59 @@ def test_members_of_an_inactive_membership_cannot_be_assigned(world, conversatio
     gone = MemberFactory(workspace=world.workspace, is_active=False)
     with pytest.raises(ApplicationError):
         services.conversation_assign(conversation=conversation, assignee=gone, actor=world.admin)
+
+
+def test_routing_events_are_for_staff_only(world, conversation, published):
+    team = TeamFactory(workspace=world.workspace)
+    with published.committing():
+        services.conversation_assign(
+            conversation=conversation, assignee=world.agent, actor=world.admin
+        )
+        services.conversation_set_team(conversation=conversation, team=team, actor=world.admin)
+        services.conversation_set_status(
+            conversation=conversation, status=Status.RESOLVED, actor=world.admin
+        )
+    events = list(conversation.messages.order_by("seq").values_list("data__event", "private"))
+    assert events == [("assigned", True), ("team_changed", True), ("status_changed", False)]
+    to_contact = published.frames("message.created", group=contact_group(world.contact.pk))
+    assert [f["message"]["data"]["event"] for f in to_contact] == ["status_changed"]
+
+
+def test_the_previous_assignee_hears_that_the_conversation_moved_on(world, conversation, published):
+    services.conversation_assign(conversation=conversation, assignee=world.agent, actor=world.admin)
+    with published.committing():
+        services.conversation_assign(
+            conversation=conversation, assignee=world.other_agent, actor=world.admin
+        )
+    updates = published.frames("conversation.updated", group=member_group(world.agent.pk))
+    assert updates[-1]["conversation"]["assignee"]["id"] == world.other_agent.pk
+
+
+def test_what_a_member_writes_is_not_unread_to_them(world, conversation):
+    from parley.conversations.models import ConversationRead
+
+    services.message_send(
+        conversation=conversation, sender=Sender.of_contact(world.contact), body="hi"
+    )
+    services.message_send(
+        conversation=conversation, sender=Sender.of_member(world.agent), body="hello"
+    )
+    read = ConversationRead.objects.get(member=world.agent, conversation=conversation)
+    conversation.refresh_from_db()
+    assert read.seq == conversation.last_seq
+
+
+def test_a_reopen_by_the_contact_has_the_same_event_shape_as_one_by_an_agent(world, conversation):
+    conversation.status = Status.RESOLVED
+    conversation.save()
+    services.message_send(
+        conversation=conversation, sender=Sender.of_contact(world.contact), body="again"
+    )
+    event = conversation.messages.get(kind="event")
+    assert event.data == {
+        "event": "reopened",
+        "from": "resolved",
+        "to": "queued",
+        "by": None,
+        "by_contact": world.contact.pk,
+    }

@@ -92,3 +92,25 @@ def test_a_bad_leave_message_form_is_refused_and_nothing_is_created(world, bad):
     response = leave(session["token"], **body)
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert not Conversation.objects.exists()
+
+
+def test_leaving_the_same_message_twice_keeps_one(world):
+    import uuid
+
+    session = open_session(world.inbox)
+    body = {"name": "A", "email": "a@example.cn", "body": "call me", "client_id": str(uuid.uuid4())}
+    first = leave(session["token"], **body)
+    retry = leave(session["token"], **body)
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert first.json() == retry.json()
+    assert Conversation.objects.count() == 1
+
+
+def test_leaving_messages_is_rate_limited(world, throttle_rates):
+    throttle_rates(leave_message="2/hour")
+    token = open_session(world.inbox)["token"]
+    statuses = [
+        leave(token, name="A", email="a@example.cn", body=f"m{n}").status_code for n in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+    assert Conversation.objects.count() == 2

@@ -89,15 +89,16 @@ class AgentConsumer(RealtimeConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        self.user = cast(User, user)
-        self.members = await database_sync_to_async(agent_memberships)(self.user)
-        if not self.members:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
+        members = []
+        if user is not None and user.is_authenticated:
+            self.user = cast(User, user)
+            members = await database_sync_to_async(agent_memberships)(self.user)
+        # Accept, then close with our code: refused before the handshake, a browser would only
+        # see a failed connection (1006) and could not tell "log in again" from "network down".
+        self.members = members
         await self.accept()
+        if not members:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def on_activity(self) -> None:
         await amark_present(m.pk for m in self.members)

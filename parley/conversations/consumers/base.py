@@ -8,6 +8,7 @@ implementing the `on_*` hooks; every hook calls one service through `database_sy
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,11 @@ CLOSE_UNAUTHENTICATED = 4001
 
 # State frames where a repeat of the last one carries nothing new.
 STATE_FRAMES = {"conversation.updated"}
+# Ephemeral frames reach a member through both the inbox and the assignee group; an identical
+# one within this many seconds is that second copy. (Typing "on" is repeated as a keep-alive
+# every few seconds, so a longer window would swallow those.)
+EPHEMERAL_FRAMES = {"typing", "read"}
+ECHO_WINDOW = 1.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         # The last state frame sent per conversation: the same update can arrive through both
         # the inbox group and the assignee's group.
         self.last_state: dict[tuple[str, int], dict[str, Any]] = {}
+        self.last_ephemeral: dict[tuple[str, int], tuple[dict[str, Any], float]] = {}
 
     # --- incoming ------------------------------------------------------------------------
     async def receive(
@@ -165,6 +172,13 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             if self.last_state.get(key) == frame:
                 return
             self.last_state[key] = frame
+        elif frame_type in EPHEMERAL_FRAMES:
+            key = (frame_type, frame["conversation"])
+            now = time.monotonic()
+            previous = self.last_ephemeral.get(key)
+            if previous is not None and previous[0] == frame and now - previous[1] < ECHO_WINDOW:
+                return
+            self.last_ephemeral[key] = (frame, now)
         await self.send_json(frame)
 
     def may_receive(self, frame: dict[str, Any]) -> bool:

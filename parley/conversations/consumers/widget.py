@@ -28,17 +28,17 @@ from parley.inboxes.services import check_widget_origin
 
 @dataclass(frozen=True)
 class WidgetWelcome:
-    contact: Contact
-    inbox: Inbox
     frame: dict[str, Any]
     replay: Replay
 
 
-def open_widget_session(
-    *, token: str | None, origin: str | None, resume: dict[int, int]
-) -> WidgetWelcome:
+def identify_visitor(*, token: str | None, origin: str | None) -> tuple[Contact, Inbox]:
     contact, inbox = widget_contact(token=token or "")
     check_widget_origin(inbox=inbox, origin=origin)
+    return contact, inbox
+
+
+def welcome_visitor(*, contact: Contact, inbox: Inbox, resume: dict[int, int]) -> WidgetWelcome:
     conversations = list(selectors.contact_conversations(contact=contact, inbox_id=inbox.pk)[:20])
     replay = replay_after(
         resume,
@@ -52,7 +52,7 @@ def open_widget_session(
         "contact": {"id": contact.pk, "name": contact.name},
         "conversations": [conversation_payload_for_contact(c) for c in conversations],
     }
-    return WidgetWelcome(contact=contact, inbox=inbox, frame=frame, replay=replay)
+    return WidgetWelcome(frame=frame, replay=replay)
 
 
 def send_as_contact(
@@ -97,16 +97,19 @@ class WidgetConsumer(RealtimeConsumer):
 
     async def on_hello(self, hello: frames.Hello) -> None:
         try:
-            welcome = await database_sync_to_async(open_widget_session)(
-                token=hello.token, origin=self.origin(), resume=hello.resume
+            self.contact, self.inbox = await database_sync_to_async(identify_visitor)(
+                token=hello.token, origin=self.origin()
             )
         except ApplicationError as error:
             await self.send_error(error)
-            if error.code in {ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.INVALID_TOKEN}:
-                await self.close(code=CLOSE_FORBIDDEN)
+            await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.contact, self.inbox = welcome.contact, welcome.inbox
+        # Join first, then read the replay: a message stored in between arrives live, and the
+        # delivery tracker drops whichever copy comes second.
         await self.join([realtime.contact_group(self.contact.pk)])
+        welcome = await database_sync_to_async(welcome_visitor)(
+            contact=self.contact, inbox=self.inbox, resume=hello.resume
+        )
         for conversation_id, seq in hello.resume.items():
             self.tracker.seen_up_to(conversation_id, seq)
         self.greeted = True

@@ -47,6 +47,7 @@ def conversation_assign(
     append_event(
         locked,
         body=body,
+        internal=True,
         data={
             "event": "assigned",
             "assignee": assignee.pk if assignee else None,
@@ -54,7 +55,7 @@ def conversation_assign(
             "by": actor.pk,
         },
     )
-    save_state(locked, "assignee", "status")
+    save_state(locked, "assignee", "status", also_tell=[previous] if previous else None)
     audit_record(
         workspace=actor.workspace,
         actor=actor,
@@ -81,6 +82,7 @@ def conversation_set_team(
     append_event(
         locked,
         body=f"Team set to {team.name}" if team else "Team removed",
+        internal=True,
         data={
             "event": "team_changed",
             "team": team.pk if team else None,

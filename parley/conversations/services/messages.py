@@ -21,6 +21,7 @@ from parley.conversations.models import (
     SenderType,
     Status,
 )
+from parley.conversations.services.reads import advance_member_read
 from parley.conversations.services.timeline import (
     Sender,
     SendResult,
@@ -106,6 +107,8 @@ def message_send(
         _after_contact_message(locked)
     elif sender.member is not None and not private:
         _after_agent_reply(locked, sender.member)
+    if sender.member is not None:
+        advance_member_read(conversation=locked, member=sender.member, seq=locked.last_seq)
     return SendResult(message=message, created=True, conversation=locked)
 
 
@@ -124,7 +127,13 @@ def _after_contact_message(conversation: Conversation) -> None:
         append_event(
             conversation,
             body="Conversation reopened by the customer",
-            data={"event": "reopened", "by": "contact", "to": conversation.status},
+            data={
+                "event": "reopened",
+                "from": Status.RESOLVED,
+                "to": conversation.status,
+                "by": None,
+                "by_contact": conversation.contact_id,
+            },
         )
         save_state(conversation, "status", "resolved_at")
     elif conversation.status == Status.PENDING:
@@ -132,7 +141,13 @@ def _after_contact_message(conversation: Conversation) -> None:
         append_event(
             conversation,
             body="Customer replied",
-            data={"event": "status_changed", "from": Status.PENDING, "to": Status.OPEN},
+            data={
+                "event": "status_changed",
+                "from": Status.PENDING,
+                "to": Status.OPEN,
+                "by": None,
+                "by_contact": conversation.contact_id,
+            },
         )
         save_state(conversation, "status")
 
@@ -144,7 +159,8 @@ def _after_agent_reply(conversation: Conversation, member: Member) -> None:
         append_event(
             conversation,
             body=f"{member.name} joined the conversation",
-            data={"event": "assigned", "assignee": member.pk, "by": member.pk},
+            internal=True,
+            data={"event": "assigned", "assignee": member.pk, "previous": None, "by": member.pk},
         )
         save_state(conversation, "assignee", "status")
 
@@ -198,18 +214,39 @@ def contact_message_send(
 
 @transaction.atomic
 def contact_leave_message(
-    *, contact: Contact, inbox: Inbox, name: str, email: str, body: str
-) -> Conversation:
+    *,
+    contact: Contact,
+    inbox: Inbox,
+    name: str,
+    email: str,
+    body: str,
+    client_id: str | uuid.UUID | None = None,
+) -> SendResult:
     """A visitor leaves a message while nobody can chat: a new conversation in the queue that
-    says so, with the contact's details kept so the team can answer later."""
+    says so, with the contact's details kept so the team can answer later. A retry with the
+    same ``client_id`` finds the message left before instead of leaving it twice."""
     text = clean_body(body)
-    contact_touch(contact=contact, name=name, email=email, overwrite=True)
-    conversation = conversation_start(inbox=inbox, contact=contact)
+    cid = _parse_client_id(client_id)
+    contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if cid is not None:
+        earlier = (
+            Message.objects.filter(
+                conversation__contact=contact_locked, conversation__inbox=inbox, client_id=cid
+            )
+            .select_related("conversation")
+            .first()
+        )
+        if earlier is not None:
+            return SendResult(message=earlier, created=False, conversation=earlier.conversation)
+    contact_touch(contact=contact_locked, name=name, email=email, overwrite=True)
+    conversation = conversation_start(inbox=inbox, contact=contact_locked)
     locked = lock_conversation(conversation.pk)
     append_event(
         locked,
         body="Left a message while the team was away",
-        data={"event": "left_message", "email": contact.email},
+        data={"event": "left_message", "email": contact_locked.email},
     )
-    append_entry(locked, sender=Sender.of_contact(contact), body=text)
-    return locked
+    message = append_entry(
+        locked, sender=Sender.of_contact(contact_locked), body=text, client_id=cid
+    )
+    return SendResult(message=message, created=True, conversation=locked)

@@ -47,7 +47,8 @@ def conversation_set_status(
         return locked
     if status not in TRANSITIONS[locked.status]:
         raise ApplicationError(
-            ErrorCode.INVALID_TRANSITION, f"A {locked.status} conversation cannot become {status}."
+            ErrorCode.INVALID_TRANSITION,
+            f"A conversation cannot go from {locked.status} to {status}.",
         )
     previous = locked.status
     locked.status = status

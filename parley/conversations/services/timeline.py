@@ -103,10 +103,25 @@ def append_entry(
     return message
 
 
-def append_event(conversation: Conversation, *, body: str, data: dict[str, Any]) -> Message:
-    return append_entry(conversation, sender=SYSTEM, body=body, kind=MessageKind.EVENT, data=data)
+def append_event(
+    conversation: Conversation, *, body: str, data: dict[str, Any], internal: bool = False
+) -> Message:
+    """A timeline event. ``internal`` ones (who handles it, which team) are for staff only,
+    like private notes: the customer sees the conversation's status, not its routing."""
+    return append_entry(
+        conversation,
+        sender=SYSTEM,
+        body=body,
+        kind=MessageKind.EVENT,
+        data=data,
+        private=internal,
+    )
 
 
-def save_state(conversation: Conversation, *fields: str) -> None:
+def save_state(
+    conversation: Conversation, *fields: str, also_tell: list[int] | None = None
+) -> None:
+    """Save and announce the new state; ``also_tell`` names members who no longer see it
+    through their groups (a previous assignee) but need to know it changed."""
     conversation.save(update_fields=list(fields))
-    realtime.publish_conversation_updated(conversation)
+    realtime.publish_conversation_updated(conversation, extra_members=also_tell or [])

@@ -39,7 +39,10 @@ class Command(BaseCommand):
             for email, _ in seed.logins:
                 self.stdout.write(f"    {email}")
         self.stdout.flush()
-        if workers > 1 and not settings.PRODUCTION:
+        if settings.PRODUCTION:
+            # WhiteNoise reads the static files when the process starts: collect them first.
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if workers > 1 and not settings.RUN.redis_url:
             # The in-memory channel layer cannot span processes; that is what Redis is for.
             self.stderr.write("Several workers need REDIS_URL; starting one.")
             workers = 1
