@@ -162,4 +162,8 @@ def published(monkeypatch, django_capture_on_commit_callbacks) -> Published:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
     for as long as its session lasts, and Django's async_to_sync refuses to run beside one."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("e2e") is not None or item.nodeid.startswith("tests/e2e/")
+        )
+    )
