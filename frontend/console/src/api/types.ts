@@ -18,10 +18,18 @@ export interface WorkspaceRef {
   timezone: string;
 }
 
+/** What the console may offer a member (the server enforces the same rules). */
+export interface Permissions {
+  see_all_inboxes: boolean;
+  assign_others: boolean;
+  manage_shared_replies: boolean;
+}
+
 export interface Membership {
   id: number;
   role: Role;
   workspace: WorkspaceRef;
+  permissions: Permissions;
 }
 
 export interface Me {
@@ -46,6 +54,15 @@ export interface Conversation {
   last_activity_at: string;
   created_at: string;
   unread?: number;
+  /** List rows only: the newest message that is not an event (body cut to 120 characters). */
+  last_message?: LastMessage | null;
+}
+
+export interface LastMessage {
+  body: string;
+  kind: MessageKind;
+  sender_type: SenderType;
+  private: boolean;
 }
 
 export interface ConversationPage {

@@ -52,6 +52,9 @@ const en = {
     unread: "{n} unread | {n} unread",
     unassignedBadge: "Unassigned",
     failed: "The conversations could not be loaded.",
+    previewBy: { agent: "Agent: ", bot: "Bot: " },
+    previewNote: "Note: ",
+    previewKind: { image: "📷 Image", file: "📎 File", call: "📞 Call" },
   },
   status: {
     bot: "Bot",

@@ -53,6 +53,9 @@ const zhCN: MessageSchema = {
     unread: "{n} 条未读",
     unassignedBadge: "未分配",
     failed: "会话加载失败。",
+    previewBy: { agent: "客服：", bot: "机器人：" },
+    previewNote: "备注：",
+    previewKind: { image: "📷 图片", file: "📎 文件", call: "📞 通话" },
   },
   status: {
     bot: "机器人",

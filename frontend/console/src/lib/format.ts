@@ -23,11 +23,15 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** Up to two letters for an avatar: "Li Wei" → "LW", "陈静" → "陈静", "Visitor #12" → "V1". */
 export function initials(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) return "?";
-  const parts = trimmed.split(/\s+/);
-  if (parts.length === 1) return Array.from(trimmed).slice(0, 2).join("").toUpperCase();
+  const parts = name
+    .trim()
+    .split(/\s+/)
+    .map((p) => p.replace(/[^\p{L}\p{N}]/gu, ""))
+    .filter(Boolean);
+  if (!parts.length) return "?";
+  if (parts.length === 1) return Array.from(parts[0]!).slice(0, 2).join("").toUpperCase();
   return parts
     .slice(0, 2)
     .map((p) => Array.from(p)[0] ?? "")

@@ -100,12 +100,22 @@ export const useConversationsStore = defineStore("conversations", () => {
     }
   }
 
-  /** A message arrived live: move the row up, count it unread unless it is being read. */
+  /** A message arrived live: move the row up, show it as the preview (events are not
+   * previewed, as on the server) and count it unread unless it is being read. */
   function noteMessage(message: Message, beingRead: boolean): void {
     const c = byId[message.conversation];
     if (!c) return;
+    const newest = message.seq >= c.last_seq;
     if (message.seq > c.last_seq) c.last_seq = message.seq;
     if (message.created_at > c.last_activity_at) c.last_activity_at = message.created_at;
+    if (newest && message.kind !== "event") {
+      c.last_message = {
+        body: message.body,
+        kind: message.kind,
+        sender_type: message.sender.type,
+        private: message.private,
+      };
+    }
     if (!beingRead) c.unread = (c.unread ?? 0) + 1;
   }
 

@@ -3,7 +3,13 @@ import { defineStore } from "pinia";
 import { computed, ref } from "vue";
 import { authApi } from "../api/auth";
 import { ApiError } from "../api/http";
-import type { Me, Membership } from "../api/types";
+import type { Me, Membership, Permissions } from "../api/types";
+
+const NO_PERMISSIONS: Permissions = {
+  see_all_inboxes: false,
+  assign_others: false,
+  manage_shared_replies: false,
+};
 
 const LAST_WORKSPACE_KEY = "parley.console.workspace";
 
@@ -18,8 +24,9 @@ export const useSessionStore = defineStore("session", () => {
   );
   /** The caller's member id in the current workspace ("me" in assignments). */
   const memberId = computed(() => membership.value?.id ?? null);
-  const isSupervisor = computed(() =>
-    ["owner", "admin", "supervisor"].includes(membership.value?.role ?? ""),
+  /** What the console offers in this workspace; menus the member may not use are hidden. */
+  const permissions = computed<Permissions>(
+    () => membership.value?.permissions ?? NO_PERMISSIONS,
   );
 
   /** Load the session; false when nobody is signed in. */
@@ -70,7 +77,7 @@ export const useSessionStore = defineStore("session", () => {
     memberships,
     membership,
     memberId,
-    isSupervisor,
+    permissions,
     load,
     login,
     logout,
