@@ -17,9 +17,7 @@ def test_migrations_match_the_models():
 
 def test_the_openapi_schema_is_valid_and_complete(tmp_path):
     # --fail-on-warn: every view's input and output is described, no name collides.
-    call_command(
-        "spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "schema.yml")
-    )
+    call_command("spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "schema.yml"))
     schema = (tmp_path / "schema.yml").read_text()
     assert "/api/widget/v1/sessions" in schema and "apiToken" in schema
 
