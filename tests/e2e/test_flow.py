@@ -194,6 +194,10 @@ def test_visitor_and_agent_talk_through_the_widget_and_the_console(
     expect(console_messages(console, hello)).to_have_count(1)
     expect(console.get_by_test_id("outgoing")).to_have_count(0)
     expect(row.get_by_test_id("conversation-preview")).to_have_text(f"Agent: {hello}")
+    # The first public reply takes the conversation: it is the agent's and open, on screen too.
+    expect(console.get_by_test_id("conversation-status")).to_have_text("Open")
+    expect(console.get_by_test_id("assignee")).to_contain_text("Agent One")
+    expect(row).to_contain_text("Agent One")
 
     # The visitor sees the answer, with the agent's name.
     answer = reply_in_widget(widget, "How can I help you today?")

@@ -7,7 +7,9 @@ export interface ListFilters {
   inbox?: number | null;
   team?: number | null;
   assignee?: "me" | "none" | number | null;
+  /** Keyset paging: `next_before` and `next_before_id` of the previous page. */
   before?: string | null;
+  before_id?: number | null;
 }
 
 const one = (slug: string, id: number) => `${ws(slug)}/conversations/${id}`;
@@ -20,6 +22,7 @@ export const conversationsApi = {
       team: filters.team,
       assignee: filters.assignee,
       before: filters.before,
+      before_id: filters.before_id,
     }),
   get: (slug: string, id: number) => http.get<Conversation>(`${one(slug, id)}/`),
   messages: (slug: string, id: number, after: number, limit = 200) =>

@@ -68,6 +68,7 @@ export interface LastMessage {
 export interface ConversationPage {
   results: Conversation[];
   next_before: string | null;
+  next_before_id?: number | null;
 }
 
 export interface Attachment {

@@ -19,6 +19,7 @@ export const useConversationsStore = defineStore("conversations", () => {
   const loading = ref(false);
   const failed = ref(false);
   const nextBefore = ref<string | null>(null);
+  const nextBeforeId = ref<number | null>(null);
   /** The oldest activity loaded for the current query: rows older than it wait for "load more". */
   const floor = ref<string | null>(null);
   let generation = 0;
@@ -72,10 +73,12 @@ export const useConversationsStore = defineStore("conversations", () => {
       const page = await conversationsApi.list(slug, {
         ...filters(),
         before: more ? nextBefore.value : null,
+        before_id: more ? nextBeforeId.value : null,
       });
       if (mine !== generation) return;
       for (const c of page.results) upsert(c);
       nextBefore.value = page.next_before;
+      nextBeforeId.value = page.next_before_id ?? null;
       floor.value = page.next_before;
     } catch {
       if (mine === generation) failed.value = true;
@@ -127,6 +130,7 @@ export const useConversationsStore = defineStore("conversations", () => {
   function reset(): void {
     for (const key of Object.keys(byId)) delete byId[Number(key)];
     nextBefore.value = null;
+    nextBeforeId.value = null;
     floor.value = null;
     generation++;
   }
