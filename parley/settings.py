@@ -111,7 +111,13 @@ if RUN.redis_url:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [RUN.redis_url], "prefix": CHANNEL_PREFIX, "capacity": 1000},
+            "CONFIG": {
+                # No socket timeout: the layer's receive blocks on Redis by design, and redis-py's
+                # default 5 s timeout would close every idle socket (channels_redis#422).
+                "hosts": [{"address": RUN.redis_url, "socket_timeout": None}],
+                "prefix": CHANNEL_PREFIX,
+                "capacity": 1000,
+            },
         }
     }
     CACHES = {

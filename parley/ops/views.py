@@ -23,9 +23,14 @@ async def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _database_answers() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    # A fresh connection each time, closed after: a pooled thread keeping a connection the
+    # server has since dropped would report the database down forever.
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()
 
 
 async def _channel_layer_answers() -> None:

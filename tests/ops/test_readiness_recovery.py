@@ -45,16 +45,6 @@ def drop_other_connections() -> int:
     return int(row[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known bug in parley/ops/views.py: the database check runs in a pooled worker thread "
-        "(sync_to_async, thread_sensitive=False) and keeps that thread's connection, never "
-        "closed or health-checked, so once the server drops it every later check fails. "
-        "Fix: close the connection after the check (or close_old_connections around it); "
-        "then remove this marker."
-    ),
-)
 def test_readyz_recovers_when_the_database_drops_its_connections(web_process: WebProcess) -> None:
     def readyz() -> httpx.Response:
         return httpx.get(f"{web_process.http}/readyz", timeout=10, trust_env=False)

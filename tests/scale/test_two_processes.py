@@ -332,15 +332,6 @@ async def talk_after_idle(scene: Scene) -> None:
         await contact_writes(peers, "Anyone there? 有人吗？")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known bug in parley/settings.py: redis-py 8 gives every connection a 5 s socket "
-        "timeout, which aborts channels-redis' blocking receive and closes idle sockets "
-        "(django/channels_redis#422). Fix: CHANNEL_LAYERS hosts "
-        '[{"address": REDIS_URL, "socket_timeout": None}]; then remove this marker.'
-    ),
-)
 @pytest.mark.django_db(transaction=True)
 def test_idle_sockets_still_share_rooms_afterwards(scene: Scene) -> None:
     asyncio.run(talk_after_idle(scene))
