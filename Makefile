@@ -18,6 +18,7 @@ run: $(VENV)/.synced $(FRONTEND_BUILDS)
 	$(BIN)/parley run
 
 test: $(VENV)/.synced $(FRONTEND_BUILDS)
+	scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy parley tests
