@@ -151,8 +151,8 @@ async def test_a_widget_resumes_without_private_notes(world_):
     )
     assert welcome["conversations"][0] == {"id": conversation.pk, "status": "open", "last_seq": 4}
     replayed = [f["message"] for f in await drain(contact) if f["type"] == "message.created"]
-    # seq 2 is the private note, seq 4 the staff-only "joined" event of the agent's first reply
-    assert [m["seq"] for m in replayed] == [3]
+    # seq 2 is the private note, seq 3 the staff-only "joined" event of the agent's first reply
+    assert [m["seq"] for m in replayed] == [4]
     assert [m["body"] for m in replayed if m["kind"] == "text"] == ["Hello"]
     await contact.disconnect()
 

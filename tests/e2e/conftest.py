@@ -103,7 +103,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}: `scripts/ensure-browser` installs it (make test runs it)"
+            f"Chromium not found at {CHROMIUM}: scripts/ensure-browser installs it (make test does)"
         )
     from playwright.sync_api import sync_playwright
 

@@ -94,6 +94,12 @@ def message_send(
         member_id=sender.member.pk if sender.member else None,
         contact_id=sender.contact.pk if sender.contact else None,
     )
+    # The state change a message causes comes first in the timeline ("Agent One joined",
+    # "reopened by the customer"), then the message that caused it.
+    if sender.contact is not None:
+        _contact_wakes_conversation(locked)
+    elif sender.member is not None and not private:
+        _agent_takes_if_free(locked, sender.member)
     message = append_entry(
         locked,
         sender=sender,
@@ -103,10 +109,6 @@ def message_send(
         kind=_kind_of(files),
         attachments=files,
     )
-    if sender.contact is not None:
-        _after_contact_message(locked)
-    elif sender.member is not None and not private:
-        _after_agent_reply(locked, sender.member)
     if sender.member is not None:
         advance_member_read(conversation=locked, member=sender.member, seq=locked.last_seq)
     return SendResult(message=message, created=True, conversation=locked)
@@ -120,7 +122,7 @@ def _kind_of(files: list[Attachment]) -> str:
     return MessageKind.FILE
 
 
-def _after_contact_message(conversation: Conversation) -> None:
+def _contact_wakes_conversation(conversation: Conversation) -> None:
     if conversation.status == Status.RESOLVED:
         conversation.status = Status.OPEN if conversation.assignee_id else Status.QUEUED
         conversation.resolved_at = None
@@ -152,7 +154,7 @@ def _after_contact_message(conversation: Conversation) -> None:
         save_state(conversation, "status")
 
 
-def _after_agent_reply(conversation: Conversation, member: Member) -> None:
+def _agent_takes_if_free(conversation: Conversation, member: Member) -> None:
     if conversation.assignee_id is None and conversation.status in {Status.QUEUED, Status.BOT}:
         conversation.assignee = member
         conversation.status = Status.OPEN

@@ -48,7 +48,14 @@ export const useSessionStore = defineStore("session", () => {
 
   async function logout(): Promise<void> {
     try {
-      await authApi.logout();
+      try {
+        await authApi.logout();
+      } catch {
+        // Most likely a CSRF token rotated by a login in another tab: fetch a fresh one and
+        // try once more, so the server session really ends before we show the sign-in page.
+        await authApi.csrf();
+        await authApi.logout();
+      }
     } finally {
       me.value = null;
       slug.value = null;
