@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "parley.contacts",
     "parley.inboxes",
     "parley.conversations",
+    "parley.routing",
     "parley.ops",
 ]
 

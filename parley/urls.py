@@ -11,6 +11,7 @@ from parley.conversations import canned_api, files
 from parley.inboxes import api as inboxes_api
 from parley.ops import frontend
 from parley.ops import views as ops_views
+from parley.routing import api as routing_api
 
 workspace_api: list[URLPattern | URLResolver] = [
     path("conversations/", conversations_api.ConversationListView.as_view()),
@@ -29,6 +30,11 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("canned-responses/", canned_api.CannedListView.as_view()),
     path("canned-responses/<int:canned_id>/", canned_api.CannedDetailView.as_view()),
     path("contacts/<int:contact_id>/", contacts_api.ContactDetailView.as_view()),
+    path("conversations/<int:conversation_id>/transfer/", routing_api.TransferView.as_view()),
+    path("routing/me/", routing_api.MyAvailabilityView.as_view()),
+    path("routing/agents/", routing_api.AgentListView.as_view()),
+    path("routing/agents/<int:member_id>/", routing_api.AgentDetailView.as_view()),
+    path("routing/queue/", routing_api.QueueView.as_view()),
     path("inboxes/", inboxes_api.InboxListView.as_view()),
     path("search/", conversations_api.SearchView.as_view()),
     path("members/", accounts_api.MemberListView.as_view()),
@@ -50,6 +56,10 @@ widget_api_v1 = [
     path("messages", inboxes_api.WidgetMessagesView.as_view()),
     path("attachments", inboxes_api.WidgetAttachmentView.as_view()),
     path("leave-message", inboxes_api.WidgetLeaveMessageView.as_view()),
+    path(
+        "conversations/<int:conversation_id>/queue",
+        routing_api.WidgetQueueView.as_view(),
+    ),
     path(
         "conversations/<int:conversation_id>/messages",
         inboxes_api.WidgetConversationMessagesView.as_view(),

@@ -25,6 +25,13 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+class Priority(models.IntegerChoices):
+    LOW = 0, "Low"
+    NORMAL = 1, "Normal"
+    HIGH = 2, "High"
+    URGENT = 3, "Urgent"
+
+
 class Conversation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="conversations")
@@ -37,6 +44,10 @@ class Conversation(models.Model):
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
     )
     topic = models.CharField(max_length=80, blank=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    # Since when it has waited for a person (the queue drains by priority, then this).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
     # The highest seq handed out; bumped under the row lock by `allocate_seq`.
     last_seq = models.PositiveBigIntegerField(default=0)
     contact_read_seq = models.PositiveBigIntegerField(default=0)
@@ -49,6 +60,7 @@ class Conversation(models.Model):
             models.Index(fields=["workspace", "status", "-last_activity_at"]),
             models.Index(fields=["workspace", "assignee", "-last_activity_at"]),
             models.Index(fields=["inbox", "contact", "status"]),
+            models.Index(fields=["inbox", "status", "-priority", "queued_at"]),
         ]
 
     def __str__(self) -> str:

@@ -60,6 +60,14 @@ def replay_for_members(members: list[Member], resume: dict[int, int]) -> Replay:
     )
 
 
+def request_routing_for(members: list[Member]) -> None:
+    # Imported here: routing builds on conversations, not the other way round.
+    from parley.routing.tasks import route_member_inboxes
+
+    for member in members:
+        route_member_inboxes.delay(member.pk)
+
+
 def send_as_member(members: list[Member], frame: frames.MessageCreate) -> dict[str, Any]:
     if frame.conversation is None:
         raise ApplicationError(ErrorCode.MISSING_FIELD, "Members write into a conversation.")
@@ -127,6 +135,8 @@ class AgentConsumer(RealtimeConsumer):
             }
         )
         await self.send_replay(replay)
+        # A console just opened: this agent may take work now, so let routing look.
+        await database_sync_to_async(request_routing_for)(self.members)
 
     async def on_message_create(self, frame: frames.MessageCreate) -> None:
         message = await database_sync_to_async(send_as_member)(self.members, frame)

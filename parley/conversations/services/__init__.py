@@ -2,7 +2,12 @@
 events sent after commit. Views and consumers validate input, call one of these and shape the
 answer. One module per group of use cases; import them from here."""
 
-from parley.conversations.services.assignment import conversation_assign, conversation_set_team
+from parley.conversations.services.assignment import (
+    conversation_assign,
+    conversation_route_to,
+    conversation_set_team,
+    conversation_transfer,
+)
 from parley.conversations.services.messages import (
     contact_leave_message,
     contact_message_send,
@@ -26,8 +31,10 @@ __all__ = [
     "conversation_assign",
     "conversation_mark_read_by_contact",
     "conversation_mark_read_by_member",
+    "conversation_route_to",
     "conversation_set_status",
     "conversation_set_team",
     "conversation_start",
+    "conversation_transfer",
     "message_send",
 ]

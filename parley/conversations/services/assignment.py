@@ -6,16 +6,19 @@ from django.db import transaction
 
 from parley.accounts.models import Member, Team
 from parley.accounts.services import audit_record
-from parley.conversations import policies
+from parley.conversations import policies, realtime
 from parley.conversations.models import (
     Conversation,
     Status,
 )
 from parley.conversations.services.timeline import (
+    Sender,
+    append_entry,
     append_event,
     lock_conversation,
     save_state,
 )
+from parley.conversations.text import clean_body
 from parley.errors import ApplicationError, ErrorCode
 
 
@@ -97,5 +100,97 @@ def conversation_set_team(
         action="conversation.team_changed",
         target=locked,
         data={"team": locked.team_id, "previous": previous},
+    )
+    return locked
+
+
+def conversation_route_to(*, conversation: Conversation, member: Member, reason: str) -> None:
+    """Routing gives a queued conversation to an agent. The caller holds the locks (the
+    conversation's row and the agents' capacity rows) and has checked capacity."""
+    conversation.assignee = member
+    conversation.status = Status.OPEN
+    append_event(
+        conversation,
+        body=f"Routed to {member.name} ({reason})",
+        internal=True,
+        data={
+            "event": "assigned",
+            "assignee": member.pk,
+            "previous": None,
+            "by": None,
+            "reason": reason,
+        },
+    )
+    # route=False: this is routing's own move; it goes on with the queue by itself.
+    save_state(conversation, "assignee", "status", route=False)
+
+
+@transaction.atomic
+def conversation_transfer(
+    *,
+    conversation: Conversation,
+    actor: Member,
+    to_member: Member | None = None,
+    to_team: Team | None = None,
+    note: str = "",
+) -> Conversation:
+    """Hand a conversation to another agent, or to a team through routing, with an internal
+    note for whoever picks it up. The receiver is told; the timeline records it."""
+    if (to_member is None) == (to_team is None):
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            "Transfer to one agent or one team.",
+            fields={"to": "one of assignee, team"},
+        )
+    locked = lock_conversation(conversation.pk)
+    target_workspace = (to_member or to_team).workspace_id  # type: ignore[union-attr]
+    if target_workspace != locked.workspace_id or (to_member and not to_member.is_active):
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such agent or team.")
+    if not policies.can_change_status(actor=actor, conversation=locked):
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED,
+            "Only the assignee or a supervisor may transfer this conversation.",
+        )
+    if note.strip():
+        append_entry(locked, sender=Sender.of_member(actor), body=clean_body(note), private=True)
+    previous = locked.assignee_id
+    if to_member is not None:
+        locked.assignee = to_member
+        if locked.status in {Status.QUEUED, Status.BOT}:
+            locked.status = Status.OPEN
+        body = f"{actor.name} transferred the conversation to {to_member.name}"
+        data = {
+            "event": "transferred",
+            "to_member": to_member.pk,
+            "previous": previous,
+            "by": actor.pk,
+        }
+    else:
+        assert to_team is not None
+        locked.team = to_team
+        locked.assignee = None
+        if locked.status in {Status.OPEN, Status.BOT}:
+            locked.status = Status.QUEUED
+        body = f"{actor.name} transferred the conversation to {to_team.name}"
+        data = {"event": "transferred", "to_team": to_team.pk, "previous": previous, "by": actor.pk}
+    append_event(locked, body=body, internal=True, data=data)
+    save_state(locked, "assignee", "team", "status", also_tell=[previous] if previous else None)
+    if to_member is not None:
+        realtime.publish_on_commit(
+            [realtime.member_group(to_member.pk)],
+            {
+                "type": "notification",
+                "kind": "transfer",
+                "conversation": locked.pk,
+                "by": {"id": actor.pk, "name": actor.name},
+                "note": note.strip()[:500],
+            },
+        )
+    audit_record(
+        workspace=actor.workspace,
+        actor=actor,
+        action="conversation.transferred",
+        target=locked,
+        data={k: v for k, v in data.items() if k != "event"},
     )
     return locked

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from parley.accounts.models import Member
 from parley.contacts.models import Contact
@@ -23,11 +24,13 @@ from parley.conversations.models import (
 )
 from parley.conversations.services.reads import advance_member_read
 from parley.conversations.services.timeline import (
+    SYSTEM,
     Sender,
     SendResult,
     append_entry,
     append_event,
     lock_conversation,
+    request_routing,
     save_state,
 )
 from parley.conversations.text import clean_body
@@ -42,9 +45,15 @@ def conversation_start(
     if contact.workspace_id != inbox.workspace_id:
         raise ApplicationError(ErrorCode.NOT_FOUND, "No such contact.")
     conversation = Conversation.objects.create(
-        workspace_id=inbox.workspace_id, inbox=inbox, contact=contact, topic=topic, status=status
+        workspace_id=inbox.workspace_id,
+        inbox=inbox,
+        contact=contact,
+        topic=topic,
+        status=status,
+        queued_at=timezone.now() if status == Status.QUEUED else None,
     )
     realtime.publish_conversation_updated(conversation)
+    request_routing(inbox.pk)
     return conversation
 
 
@@ -223,10 +232,14 @@ def contact_leave_message(
     email: str,
     body: str,
     client_id: str | uuid.UUID | None = None,
+    auto_reply: str | None = None,
 ) -> SendResult:
     """A visitor leaves a message while nobody can chat: a new conversation in the queue that
     says so, with the contact's details kept so the team can answer later. A retry with the
-    same ``client_id`` finds the message left before instead of leaving it twice."""
+    same ``client_id`` finds the message left before instead of leaving it twice.
+
+    ``auto_reply`` (outside business hours: when the team will answer) follows the visitor's
+    message as a public system message."""
     text = clean_body(body)
     cid = _parse_client_id(client_id)
     contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -251,4 +264,6 @@ def contact_leave_message(
     message = append_entry(
         locked, sender=Sender.of_contact(contact_locked), body=text, client_id=cid
     )
+    if auto_reply:
+        append_entry(locked, sender=SYSTEM, body=auto_reply)
     return SendResult(message=message, created=True, conversation=locked)

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from parley.accounts.models import Member
@@ -18,6 +19,7 @@ from parley.conversations.models import (
     Message,
     MessageKind,
     SenderType,
+    Status,
 )
 from parley.conversations.payloads import message_created_frame
 from parley.conversations.search_text import index_words
@@ -119,9 +121,37 @@ def append_event(
 
 
 def save_state(
-    conversation: Conversation, *fields: str, also_tell: list[int] | None = None
+    conversation: Conversation,
+    *fields: str,
+    also_tell: list[int] | None = None,
+    route: bool = True,
 ) -> None:
     """Save and announce the new state; ``also_tell`` names members who no longer see it
-    through their groups (a previous assignee) but need to know it changed."""
-    conversation.save(update_fields=list(fields))
+    through their groups (a previous assignee) but need to know it changed.
+
+    Keeps the queue's clocks (`queued_at`, `assigned_at`) in step, and asks routing to look at
+    the inbox after commit: a conversation may now wait for a person, or capacity was freed."""
+    changed = set(fields)
+    now = timezone.now()
+    if "status" in changed:
+        waiting = conversation.status == Status.QUEUED and conversation.assignee_id is None
+        if waiting and conversation.queued_at is None:
+            conversation.queued_at = now
+        elif not waiting:
+            conversation.queued_at = None
+        changed.add("queued_at")
+    if "assignee" in changed and conversation.assignee_id is not None:
+        conversation.assigned_at = now
+        changed.add("assigned_at")
+    conversation.save(update_fields=sorted(changed))
     realtime.publish_conversation_updated(conversation, extra_members=also_tell or [])
+    if route:
+        request_routing(conversation.inbox_id)
+
+
+def request_routing(inbox_id: int) -> None:
+    """After commit, let routing match the inbox's queue with free agents."""
+    # Imported here: routing builds on these services, so it cannot be imported at load time.
+    from parley.routing.tasks import route_inbox
+
+    transaction.on_commit(lambda: route_inbox.delay(inbox_id))
