@@ -36,6 +36,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
     code = next((str(c) for kind, c in DRF_CODES.items() if isinstance(exc, kind)), None)
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        code = str(ErrorCode.CSRF_FAILED)  # DRF's session check, same meaning as Django's
     detail = getattr(exc, "detail", str(exc))
     response.data = {"code": code or str(getattr(exc, "default_code", "error")), "detail": detail}
     return response

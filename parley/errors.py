@@ -45,6 +45,7 @@ HTTP_STATUS = {
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.TYPE_NOT_ALLOWED: 415,
+    ErrorCode.CSRF_FAILED: 403,
 }
 
 

@@ -92,6 +92,7 @@ def canned_create(*, member: Member, data: CannedInput) -> CannedResponse:
 def canned_update(*, member: Member, canned: CannedResponse, data: CannedInput) -> CannedResponse:
     _check_may_manage(member, canned.scope, canned.team)
     _check_may_manage(member, data.scope, data.team)
+    was_scope = canned.scope  # a shared reply made personal is audited too
     canned.scope = data.scope
     canned.owner = member if data.scope == CannedScope.PERSONAL else None
     canned.team = data.team if data.scope == CannedScope.TEAM else None
@@ -99,7 +100,7 @@ def canned_update(*, member: Member, canned: CannedResponse, data: CannedInput) 
     canned.title = data.title.strip()
     canned.body = clean_body(data.body)
     canned.save()
-    if data.scope != CannedScope.PERSONAL:
+    if was_scope != CannedScope.PERSONAL or data.scope != CannedScope.PERSONAL:
         audit_record(
             workspace=member.workspace,
             actor=member,

@@ -75,10 +75,16 @@ def publish_on_commit(groups: list[str], frame: Mapping[str, Any]) -> None:
 def publish_conversation_updated(
     conversation: Conversation, *, extra_members: list[int] | None = None
 ) -> None:
+    """The conversation's state as it stands at commit: built then, not now, so a message
+    appended after the state change in the same transaction is counted in `last_seq`."""
     groups = staff_groups(conversation)
     groups += [member_group(m) for m in extra_members or [] if member_group(m) not in groups]
-    publish_on_commit(groups, conversation_updated_frame(conversation_payload(conversation)))
-    publish_on_commit(
-        [contact_group(conversation.contact_id)],
-        conversation_updated_frame(conversation_payload_for_contact(conversation)),
-    )
+
+    def send() -> None:
+        send_to_groups(groups, conversation_updated_frame(conversation_payload(conversation)))
+        send_to_groups(
+            [contact_group(conversation.contact_id)],
+            conversation_updated_frame(conversation_payload_for_contact(conversation)),
+        )
+
+    transaction.on_commit(send)

@@ -90,6 +90,7 @@ def test_session_writes_need_csrf(world, browser_client):
         content_type="application/json",
     )
     assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
     assert not conversation.messages.exists()
 
 

@@ -100,3 +100,10 @@ def test_a_patch_changes_only_the_fields_it_names(world):
     assert response.json()["scope"] == "workspace" and response.json()["shortcut"] == "shared"
     assert response.json()["body"] == "Updated"
     assert AuditEvent.objects.filter(action="canned.updated").count() == 1
+
+
+def test_making_a_shared_reply_personal_is_audited(world):
+    admin = client_for(world.admin)
+    shared = create(admin, world, shortcut="shared", scope="workspace").json()
+    admin.patch(url(world, f"{shared['id']}/"), {"scope": "personal"}, format="json")
+    assert AuditEvent.objects.filter(action="canned.updated").count() == 1

@@ -179,6 +179,8 @@ def test_an_agents_first_reply_takes_an_unassigned_queued_conversation(
     assert kinds[1] == ("text", {})
     updated = published.frames("conversation.updated", group=inbox_group(world.inbox.pk))
     assert updated[-1]["conversation"]["status"] == "open"
+    # The state is announced as it stands at commit, the reply after the event included.
+    assert updated[-1]["conversation"]["last_seq"] == 2
 
 
 def test_a_contact_writing_into_a_resolved_conversation_reopens_it(world, conversation):
