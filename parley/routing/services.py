@@ -54,16 +54,30 @@ def route_inbox(*, inbox_id: int, now: datetime | None = None) -> list[Routed]:
     settings = routing_settings(inbox)
     routed: list[Routed] = []
     if settings.policy != Policy.MANUAL:
+        # Once nobody in the inbox is free, the rest of the queue (but for conversations
+        # bound to a team, whose agents may differ) need not be tried one by one.
+        inbox_full = False
         for conversation in selectors.queued_conversations(inbox_id=inbox_id)[:MAX_PER_PASS]:
+            if inbox_full and conversation.team_id is None:
+                continue
             result = _route_one(inbox, conversation.pk, now)
-            if result is not None:
+            if isinstance(result, Routed):
                 routed.append(result)
+            elif result is NOBODY_FREE and conversation.team_id is None:
+                inbox_full = True
     publish_queue_positions(inbox=inbox, now=now)
     return routed
 
 
+class _NobodyFree:
+    """`_route_one`'s answer when no candidate had a free place at all."""
+
+
+NOBODY_FREE = _NobodyFree()
+
+
 @transaction.atomic
-def _route_one(inbox: Inbox, conversation_id: int, now: datetime) -> Routed | None:
+def _route_one(inbox: Inbox, conversation_id: int, now: datetime) -> Routed | _NobodyFree | None:
     conversation = (
         Conversation.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk=conversation_id, status=Status.QUEUED, assignee__isnull=True)
@@ -73,9 +87,11 @@ def _route_one(inbox: Inbox, conversation_id: int, now: datetime) -> Routed | No
         return None  # taken meanwhile, by another router or a person
     members = selectors.candidate_members(inbox=inbox, conversation=conversation)
     if not members:
-        return None
+        return NOBODY_FREE
     _lock_agents([m.pk for m in members])
     agents = selectors.agents_of(members, workspace_id=inbox.workspace_id)
+    if not any(agent.free for agent in agents):
+        return NOBODY_FREE
     settings = routing_settings(inbox)
     cursor, _ = RoundRobinCursor.objects.select_for_update().get_or_create(inbox=inbox)
     choice = choose(
