@@ -24,6 +24,16 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def jobs_run_in_process() -> None:
+    """Background jobs run where they are queued, in both modes: the production pass has a
+    real Redis broker but no worker, and tests assert what the jobs do."""
+    from parley.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # The production hasher is slow on purpose; tests create many users.
