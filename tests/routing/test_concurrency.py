@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from parley.conversations.models import Conversation, Message, Status
 from parley.conversations.presence import mark_present
+from parley.inboxes.models import Inbox
 from parley.routing import services
 from parley.routing.models import AgentState
 from tests.conftest import build_world
@@ -32,7 +33,7 @@ def needs_postgres() -> None:
 
 def test_parallel_routers_never_double_assign_nor_overfill():
     world = build_world()
-    inboxes = [world.inbox, InboxFactory(workspace=world.workspace)]
+    inboxes: list[Inbox] = [world.inbox, InboxFactory(workspace=world.workspace)]
     world.inbox.agents.clear()
     agents = [MemberFactory(workspace=world.workspace) for _ in range(AGENTS)]
     for inbox in inboxes:
