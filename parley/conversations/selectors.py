@@ -118,6 +118,13 @@ def contact_current_conversation(*, contact: Contact, inbox_id: int) -> Conversa
     )
 
 
+def contact_waiting_conversations(*, contact: Contact) -> QuerySet[Conversation]:
+    """The contact's conversations waiting in a queue for a person."""
+    return Conversation.objects.select_related("inbox").filter(
+        contact=contact, status=Status.QUEUED, assignee__isnull=True
+    )
+
+
 def messages_after(
     *, conversation: Conversation, after_seq: int, include_private: bool, limit: int = MAX_PAGE
 ) -> list[Message]:

@@ -305,3 +305,24 @@ def test_the_widget_can_ask_where_it_stands(world):
     ).json()
     place = widget.get(f"/api/widget/v1/conversations/{sent['conversation']}/queue").json()
     assert place["queued"] is True and place["position"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_waiting_visitors_keep_alive_brings_a_fresh_queue_position():
+    from asgiref.sync import sync_to_async
+
+    from tests.conftest import build_world
+    from tests.realtime import receive_until, widget_socket, widget_token
+
+    world = await sync_to_async(build_world)()
+    await sync_to_async(set_policy)(world.inbox, "least_busy")
+    await sync_to_async(conversation_services.conversation_start)(
+        inbox=world.inbox, contact=world.contact
+    )
+    socket, _ = await widget_socket(widget_token(world.contact.pk, world.inbox))
+    await socket.send_json_to({"type": "ping"})
+    await receive_until(socket, "pong")
+    place = await receive_until(socket, "queue.position")
+    assert place["queued"] is True and place["position"] == 1
+    assert place["estimated_wait_seconds"] is None  # nobody available to take it
+    await socket.disconnect()

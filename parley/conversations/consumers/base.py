@@ -100,6 +100,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         frame_type = content["type"]
         if frame_type == "ping":
             await self.send_json({"type": "pong"})
+            if self.greeted:
+                await self.on_ping()
             return
         if frame_type == "hello":
             if self.greeted:
@@ -114,6 +116,9 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self.on_typing(frames.parse_typing(content))
         elif frame_type == "read":
             await self.on_read(frames.parse_read(content))
+
+    async def on_ping(self) -> None:
+        """A keep-alive arrived: a subclass may refresh what changes with time alone."""
 
     async def on_activity(self) -> None:
         """Any frame arrived (pings included); a subclass may note that its peer is there."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from parley.contacts.models import Contact
 from parley.conversations import frames, realtime, selectors, services
@@ -81,6 +82,17 @@ def mark_read(*, contact: Contact, conversation_id: int, seq: int) -> int:
     return services.conversation_mark_read_by_contact(conversation=conversation, seq=seq)
 
 
+def queue_places(*, contact: Contact) -> list[dict[str, object]]:
+    # Imported here: routing builds on conversations, not the other way round.
+    from parley.routing.selectors import queue_position
+
+    now = timezone.now()
+    return [
+        queue_position(conversation=conversation, now=now)
+        for conversation in selectors.contact_waiting_conversations(contact=contact)
+    ]
+
+
 class WidgetConsumer(RealtimeConsumer):
     contact: Contact
     inbox: Inbox
@@ -115,6 +127,12 @@ class WidgetConsumer(RealtimeConsumer):
         self.greeted = True
         await self.send_json(welcome.frame)
         await self.send_replay(welcome.replay)
+
+    async def on_ping(self) -> None:
+        # A queue position also changes with time alone (the wait, the leave-a-message offer),
+        # so a waiting visitor's keep-alive gets a fresh one.
+        for place in await database_sync_to_async(queue_places)(contact=self.contact):
+            await self.send_json({"type": "queue.position", **place})
 
     def may_receive(self, frame: dict[str, Any]) -> bool:
         # Private notes are never published to contact groups; this is the second lock.
