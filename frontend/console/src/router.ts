@@ -28,6 +28,11 @@ export const router = createRouter({
           name: "canned",
           component: () => import("./views/CannedResponsesView.vue"),
         },
+        {
+          path: "supervisor",
+          name: "supervisor",
+          component: () => import("./views/SupervisorView.vue"),
+        },
       ],
     },
     { path: "/:rest(.*)*", redirect: "/" },

@@ -159,3 +159,34 @@ export interface ContactProfile {
   last_seen_at: string | null;
   conversations: { id: number; status: Status; last_activity_at: string }[];
 }
+
+export type Availability = "online" | "away" | "offline";
+
+/** One member as routing sees them (GET routing/me/ and routing/agents/). */
+export interface AgentRow {
+  member: { id: number; name: string; role: Role };
+  /** What the member chose. */
+  availability: Availability;
+  /** Whether a console of theirs is open now. */
+  connected: boolean;
+  /** What others see: the chosen availability while a console is open, else offline. */
+  status: Availability;
+  load: number;
+  capacity: number;
+  skills: Record<string, number>;
+}
+
+export interface AgentConfig {
+  max_concurrent?: number | null;
+  skills?: Record<string, number>;
+}
+
+/** One conversation waiting for an agent (GET routing/queue/), in drain order. */
+export interface QueueRow {
+  conversation: { id: number; topic: string; priority: number; contact: Ref };
+  inbox: { id: number; name: string; policy: string };
+  position: number;
+  waiting_seconds: number;
+}
+
+export type TransferTarget = { assignee: number } | { team: number };

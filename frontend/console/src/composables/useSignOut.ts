@@ -6,6 +6,7 @@ import { useContactsStore } from "../stores/contacts";
 import { useConversationsStore } from "../stores/conversations";
 import { useDirectoryStore } from "../stores/directory";
 import { useLiveStore } from "../stores/live";
+import { useRoutingStore } from "../stores/routing";
 import { useSessionStore } from "../stores/session";
 import { useTimelinesStore } from "../stores/timelines";
 
@@ -15,7 +16,9 @@ export function useWorkspaceReset(): () => void {
   const timelines = useTimelinesStore();
   const canned = useCannedStore();
   const contacts = useContactsStore();
+  const routing = useRoutingStore();
   return () => {
+    routing.reset();
     directory.reset();
     conversations.reset();
     timelines.reset();

@@ -20,6 +20,9 @@ export function eventText(
       const assignee = num("assignee");
       if (assignee === null) return t("events.unassigned", { by });
       const name = memberName(assignee) ?? t("events.someone");
+      // Routing's own choice: no one pressed anything.
+      if (num("by") === null && typeof data.reason === "string")
+        return t("events.routed", { assignee: name });
       if (assignee === num("by")) return t("events.joined", { assignee: name });
       return t("events.assigned", { assignee: name, by });
     }
@@ -33,6 +36,12 @@ export function eventText(
       const team = num("team");
       if (team === null) return t("events.teamRemoved");
       return t("events.team", { team: teamName(team) ?? message.body });
+    }
+    case "transferred": {
+      const member = num("to_member");
+      if (member !== null)
+        return t("events.transferred", { by, to: memberName(member) ?? t("events.someone") });
+      return t("events.transferred", { by, to: teamName(num("to_team")) ?? message.body });
     }
     default:
       return message.body;

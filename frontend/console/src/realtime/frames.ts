@@ -61,7 +61,17 @@ export interface ErrorFrame {
   ref: string | null;
 }
 
+/** Something addressed to this member, e.g. a conversation transferred to them. */
+export interface NotificationFrame {
+  type: "notification";
+  kind: string;
+  conversation: number;
+  by: { id: number; name: string } | null;
+  note: string;
+}
+
 export type ServerFrame =
+  | NotificationFrame
   | WelcomeFrame
   | MessageCreatedFrame
   | MessageAckFrame

@@ -5,14 +5,16 @@ import { ref } from "vue";
 import { conversationsApi } from "../api/conversations";
 import type { Attachment } from "../api/types";
 import { AgentSocket, type SocketState } from "../realtime/agentSocket";
-import type { MessageCreatedFrame, ServerFrame } from "../realtime/frames";
+import type { MessageCreatedFrame, NotificationFrame, ServerFrame } from "../realtime/frames";
 import { i18n } from "../i18n";
 import { uuid4 } from "../lib/uuid";
 import { useConversationsStore } from "./conversations";
 import { useDirectoryStore } from "./directory";
 import { useNotificationsStore } from "./notifications";
+import { useRoutingStore } from "./routing";
 import { useSessionStore } from "./session";
 import { useTimelinesStore } from "./timelines";
+import { useToastsStore } from "./toasts";
 
 export const useLiveStore = defineStore("live", () => {
   const state = ref<SocketState>("closed");
@@ -27,6 +29,8 @@ export const useLiveStore = defineStore("live", () => {
   const timelines = useTimelinesStore();
   const directory = useDirectoryStore();
   const notifications = useNotificationsStore();
+  const routing = useRoutingStore();
+  const toasts = useToastsStore();
 
   function isRead(conversation: number): boolean {
     return viewing.value === conversation && document.visibilityState === "visible";
@@ -41,7 +45,11 @@ export const useLiveStore = defineStore("live", () => {
       onFrame: handle,
       onState: (next) => {
         state.value = next;
-        if (next === "open") timelines.resendingAll();
+        if (next === "open") {
+          timelines.resendingAll();
+          // A console is open again: the server counts this member as present.
+          void routing.load();
+        }
         else timelines.queuedAll();
       },
       onUnauthenticated: () => {
@@ -62,8 +70,12 @@ export const useLiveStore = defineStore("live", () => {
       case "message.created":
         void onMessage(frame);
         break;
+      case "notification":
+        void onNotification(frame);
+        break;
       case "conversation.updated": {
         if (!belongsHere(frame.conversation.inbox?.id)) return;
+        routing.touch();
         const isNew = !(frame.conversation.id in conversations.byId);
         conversations.upsert(frame.conversation);
         if (isNew && frame.conversation.status === "queued") {
@@ -104,6 +116,25 @@ export const useLiveStore = defineStore("live", () => {
 
   function belongsHere(inboxId: number | undefined): boolean {
     return inboxId !== undefined && directory.inboxIds.has(inboxId);
+  }
+
+  async function onNotification(frame: NotificationFrame): Promise<void> {
+    if (frame.kind !== "transfer") return;
+    const id = frame.conversation;
+    const conversation = (await conversations.fetchOne(id)) ?? conversations.byId[id];
+    const t = i18n.global.t;
+    const title = t("transfer.received", {
+      by: frame.by?.name ?? t("events.someone"),
+      name: conversation?.contact.name ?? `#${id}`,
+    });
+    const body = frame.note ? t("transfer.receivedNote", { note: frame.note }) : "";
+    toasts.push({
+      title,
+      body,
+      testid: "toast-transfer",
+      action: { label: t("transfer.open"), run: () => openConversation(id) },
+    });
+    notifications.announce(title, frame.note, `transfer-${id}`, () => openConversation(id));
   }
 
   async function onMessage(frame: MessageCreatedFrame): Promise<void> {

@@ -3,7 +3,7 @@
  * token, and the server checks the page's Origin against the inbox's allowed origins.
  */
 
-import type { Attachment, Session } from './wire';
+import type { Attachment, QueuePosition, Session } from './wire';
 
 export class ApiError extends Error {
   constructor(
@@ -25,15 +25,17 @@ export interface SessionRequest {
 export class WidgetApi {
   constructor(private readonly origin: string) {}
 
+  /** POSTs `body` as JSON; without a body (undefined) it GETs. */
   private async call<T>(path: string, body: unknown, token?: string): Promise<T> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     let response: Response;
     try {
       response = await fetch(`${this.origin}/api/widget/v1/${path}`, {
-        method: 'POST',
+        method: body === undefined ? 'GET' : 'POST',
         headers,
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'omit',
       });
     } catch {
@@ -50,6 +52,10 @@ export class WidgetApi {
 
   leaveMessage(token: string, body: { name: string; email: string; body: string }): Promise<unknown> {
     return this.call('leave-message', body, token);
+  }
+
+  queue(token: string, conversation: number): Promise<QueuePosition> {
+    return this.call<QueuePosition>(`conversations/${conversation}/queue`, undefined, token);
   }
 
   /** Uploads with XMLHttpRequest because fetch cannot report upload progress. */

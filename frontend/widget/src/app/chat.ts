@@ -12,7 +12,7 @@ import type { Store } from './storage';
 import { Timeline, type Pending } from './timeline';
 import { ReconnectingSocket, type SocketStatus } from './socket';
 import { uuid } from './ui/format';
-import type { Attachment, ConversationRef, Message, MessageCreate, ServerFrame, Session } from './wire';
+import type { Attachment, ConversationRef, Message, MessageCreate, QueuePosition, ServerFrame, Session } from './wire';
 
 export type ChatStatus = 'idle' | 'starting' | SocketStatus | 'refused';
 
@@ -32,6 +32,10 @@ export class Chat {
   readSeq: Record<string, number>;
   agentRead: Record<string, number> = {};
   typing: string | null = null;
+  /** The current conversation's place in the queue while it waits for an agent, else null. */
+  queue: QueuePosition | null = null;
+  /** Bumped by every live queue frame, so an older REST answer never overwrites a newer one. */
+  private queueVersion = 0;
   prechatDone: boolean;
   /** The pre-chat form's topic: sent with messages until one is stored (it routes the new
    * conversation), then forgotten. */
@@ -152,7 +156,17 @@ export class Chat {
         this.ready = true;
         for (const c of frame.conversations) this.conversations.set(c.id, c);
         this.flush();
+        // Frames pushed while we were away are lost: ask where we stand now.
+        this.refreshQueue();
         break;
+      case 'queue.position': {
+        // It may come before the ack that tells us the new conversation's id.
+        const current = this.currentConversation();
+        if (current !== null && frame.conversation < current) return;
+        this.queueVersion++;
+        this.queue = frame.queued ? frame : null;
+        break;
+      }
       case 'message.ack': {
         const pending = this.outbox.find((p) => p.client_id === frame.client_id);
         if (pending) this.acknowledged(pending, frame.message);
@@ -163,9 +177,14 @@ export class Chat {
       case 'message.created':
         this.accept(frame.message);
         break;
-      case 'conversation.updated':
+      case 'conversation.updated': {
+        const known = this.conversations.get(frame.conversation.id);
         this.conversations.set(frame.conversation.id, frame.conversation);
+        if (frame.conversation.id !== this.currentConversation()) break;
+        if (frame.conversation.status !== 'queued') this.queue = null;
+        else if (known?.status !== 'queued') this.refreshQueue();
         break;
+      }
       case 'typing':
         if (frame.by?.type === 'contact') return;
         window.clearTimeout(this.shownTypingTimer);
@@ -184,6 +203,32 @@ export class Chat {
         return;
     }
     this.onChange();
+  }
+
+  /** Reads the current conversation's place in the queue over REST (on connect, and when it
+   * becomes queued); live `queue.position` frames keep it current afterwards. */
+  private refreshQueue(): void {
+    const id = this.currentConversation();
+    const token = this.session?.token;
+    const status = id === null ? undefined : this.conversations.get(id)?.status;
+    if (id === null || !token || (status !== undefined && status !== 'queued')) {
+      if (this.queue) {
+        this.queue = null;
+        this.onChange();
+      }
+      return;
+    }
+    const version = this.queueVersion;
+    this.api
+      .queue(token, id)
+      .then((place) => {
+        if (id !== this.currentConversation() || version !== this.queueVersion) return;
+        this.queue = place.queued ? place : null;
+        this.onChange();
+      })
+      .catch(() => {
+        /* an older server without the endpoint: no queue line, the chat works as before */
+      });
   }
 
   private showTyping(name: string | null): void {

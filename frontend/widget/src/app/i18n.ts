@@ -45,6 +45,11 @@ const en = {
   leaveThanks: 'Thanks! We got your message and will get back to you.',
   leaveError: 'Your message could not be sent. Please try again.',
   showHistory: 'Show earlier conversation',
+  inLine: (n: number) => `You're number ${n} in line`,
+  waitMinutes: (m: number) => `about ${m} min`,
+  waitLong: 'Waiting too long? Leave a message and we will reply by e-mail.',
+  leaveInstead: 'Leave a message',
+  backToChat: 'Back to the chat',
   status: {
     open: 'open',
     pending: 'pending',
@@ -98,6 +103,11 @@ const zh: Strings = {
   leaveThanks: '谢谢！我们已收到您的留言，会尽快回复。',
   leaveError: '留言提交失败，请重试。',
   showHistory: '查看之前的会话',
+  inLine: (n) => (n > 1 ? `您前面还有 ${n - 1} 位` : '下一位就是您'),
+  waitMinutes: (m) => `预计 ${m} 分钟`,
+  waitLong: '等待太久？您可以留言，我们会通过邮件回复您。',
+  leaveInstead: '留言',
+  backToChat: '返回聊天',
   status: {
     open: '处理中',
     pending: '待回复',

@@ -30,6 +30,9 @@ export class Widget {
   private readonly uploads: HTMLElement;
   private footerMode: FooterMode | null = null;
   private leaveSent = false;
+  /** The visitor chose to leave a message after waiting too long in the queue. */
+  private leaveChosen = false;
+  private queueKey = '';
   private uploadsEnabled = true;
 
   constructor(private readonly config: WidgetConfig) {
@@ -103,6 +106,7 @@ export class Widget {
     const inbox = chat.session?.inbox;
     shell.title.textContent = inbox?.name || t.title;
     this.renderNotice();
+    this.renderQueue();
     this.renderFooter();
 
     const log = shell.log;
@@ -135,6 +139,33 @@ export class Widget {
     shell.notice.classList.toggle('error', chat.status === 'refused');
   }
 
+  /** "You're number N in line · about M min", and the way out after a long wait. Rebuilt only
+   * when it changes, so a screen reader announces each new place once. */
+  private renderQueue(): void {
+    const { chat, t, shell } = this;
+    const place = chat.status === 'refused' ? null : chat.queue;
+    const offer = Boolean(place?.offer_leave_message);
+    const key = place ? `${place.position}|${place.estimated_wait_seconds}|${offer}|${this.leaveChosen}` : '';
+    if (key === this.queueKey) return;
+    this.queueKey = key;
+    shell.queue.hidden = !place;
+    if (!place) return replaceChildren(shell.queue);
+    const wait = place.estimated_wait_seconds;
+    let line = t.inLine(place.position ?? 1);
+    if (typeof wait === 'number') line += ` · ${t.waitMinutes(Math.max(1, Math.ceil(wait / 60)))}`;
+    const toggle = () => {
+      this.leaveChosen = !this.leaveChosen;
+      this.render();
+      this.focusFooter();
+    };
+    replaceChildren(
+      shell.queue,
+      h('p', { class: 'line' }, line),
+      offer && !this.leaveChosen ? h('p', {}, t.waitLong) : null,
+      offer ? h('button', { type: 'button', class: 'link', onclick: toggle }, this.leaveChosen ? t.backToChat : t.leaveInstead) : null,
+    );
+  }
+
   private wantedFooter(): FooterMode {
     const { chat } = this;
     const inbox = chat.session?.inbox;
@@ -143,6 +174,7 @@ export class Widget {
     // offline, the composer lets the visitor write anyway (the outbox keeps it).
     if (!inbox) return chat.status === 'offline' ? 'composer' : 'none';
     if (inbox?.online === false && !this.leaveSent) return 'leave';
+    if (this.leaveChosen && chat.queue?.offer_leave_message) return 'leave';
     const fresh = chat.timeline.conversationIds().length === 0 && chat.outbox.length === 0;
     if (inbox?.prechat?.enabled && !chat.prechatDone && fresh) return 'prechat';
     return 'composer';

@@ -60,7 +60,17 @@ export interface Session {
   conversations: ConversationRef[];
 }
 
+/** Where the visitor's conversation stands in its inbox's queue (`queue.position`). */
+export interface QueuePosition {
+  conversation: number;
+  queued: boolean;
+  position?: number;
+  estimated_wait_seconds?: number | null;
+  offer_leave_message?: boolean;
+}
+
 export type ServerFrame =
+  | ({ type: 'queue.position' } & QueuePosition)
   | { type: 'welcome'; contact: { id: number; name: string }; conversations: ConversationRef[] }
   | {
       type: 'message.ack';

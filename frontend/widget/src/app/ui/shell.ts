@@ -15,6 +15,7 @@ export interface Shell {
   panel: HTMLElement;
   title: HTMLElement;
   notice: HTMLElement;
+  queue: HTMLElement;
   log: HTMLElement;
   footer: HTMLElement;
   close: HTMLButtonElement;
@@ -35,6 +36,7 @@ export function createShell(t: Strings, locale: string): Shell {
   const title = h('h2', { id: 'parley-title' }, t.title);
   const close = h('button', { type: 'button', class: 'icon close', 'aria-label': t.close, title: t.close }, icon(ICONS.close));
   const notice = h('div', { class: 'notice', role: 'status', hidden: true });
+  const queue = h('div', { class: 'queue', role: 'status', 'aria-live': 'polite', hidden: true });
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'parley-title', tabindex: 0 });
   const footer = h('div', { class: 'footer' });
   const panel = h(
@@ -42,10 +44,11 @@ export function createShell(t: Strings, locale: string): Shell {
     { class: 'panel', id: 'parley-panel', role: 'dialog', 'aria-labelledby': 'parley-title', lang: locale, hidden: true },
     h('header', {}, title, close),
     notice,
+    queue,
     log,
     footer,
   );
   root.appendChild(h('div', { class: 'root' }, panel, launcher));
   document.body.appendChild(host);
-  return { host, launcher, badge, panel, title, notice, log, footer, close };
+  return { host, launcher, badge, panel, title, notice, queue, log, footer, close };
 }
