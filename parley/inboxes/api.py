@@ -29,11 +29,19 @@ from parley.conversations.payloads import (
 from parley.conversations.uploads import UploadInput
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes import selectors, services
+from parley.inboxes.hours_reply import negotiate_locale
 from parley.inboxes.models import Inbox
 
 
 def request_origin(request: Request) -> str | None:
     return request.headers.get("Origin")
+
+
+def request_locale(request: Request, requested: str | None) -> str:
+    """The language to answer a visitor in: a ``locale`` field, else Accept-Language."""
+    return negotiate_locale(
+        requested=requested, accept_language=request.headers.get("Accept-Language", "")
+    )
 
 
 class WidgetAPIView(APIView):
@@ -50,6 +58,7 @@ class WidgetSessionView(WidgetAPIView):
         token = serializers.CharField(max_length=2000, required=False, allow_blank=True)
         name = serializers.CharField(max_length=120, required=False, allow_blank=True)
         email = serializers.EmailField(required=False, allow_blank=True)
+        locale = serializers.CharField(max_length=35, required=False, allow_blank=True)
 
     @extend_schema(request=WidgetSessionInput, responses={201: None}, auth=[])
     def post(self, request: Request) -> Response:
@@ -65,6 +74,11 @@ class WidgetSessionView(WidgetAPIView):
         conversations = conversation_selectors.contact_conversations(
             contact=session.contact, inbox_id=session.inbox.pk
         )[:20]
+        availability = selectors.inbox_availability(
+            inbox=session.inbox,
+            locale=request_locale(request, data.validated_data.get("locale")),
+        )
+        next_opening = availability.next_opening
         return Response(
             {
                 "token": session.token,
@@ -72,7 +86,10 @@ class WidgetSessionView(WidgetAPIView):
                 "inbox": {
                     "name": session.inbox.name,
                     "greeting": session.inbox.greeting,
-                    "online": selectors.inbox_is_online(inbox=session.inbox),
+                    "online": availability.online,
+                    "open": availability.open,
+                    "next_opening": next_opening.isoformat() if next_opening else None,
+                    "closed_reply": availability.closed_reply,
                     "prechat": selectors.prechat_settings(inbox=session.inbox),
                 },
                 "conversations": [conversation_payload_for_contact(c) for c in conversations],
@@ -155,6 +172,7 @@ class WidgetLeaveMessageView(WidgetAuthenticatedView):
         email = serializers.EmailField()
         body = serializers.CharField(trim_whitespace=False)
         client_id = serializers.UUIDField(required=False)
+        locale = serializers.CharField(max_length=35, required=False, allow_blank=True)
 
     @extend_schema(request=WidgetLeaveMessageInput, responses={201: None}, auth=[])
     def post(self, request: Request) -> Response:
@@ -167,6 +185,10 @@ class WidgetLeaveMessageView(WidgetAuthenticatedView):
             email=data.validated_data["email"],
             body=data.validated_data["body"],
             client_id=data.validated_data.get("client_id"),
+            auto_reply=selectors.inbox_closed_reply(
+                inbox=self.inbox,
+                locale=request_locale(request, data.validated_data.get("locale")),
+            ),
         )
         return Response(
             {"conversation": conversation_payload_for_contact(result.conversation)},
