@@ -217,3 +217,42 @@ class InboxListView(WorkspaceAPIView):
     @extend_schema(responses=InboxOut(many=True))
     def get(self, request: Request, workspace: str) -> Response:
         return Response(InboxOut(selectors.inbox_list(member=self.member), many=True).data)
+
+
+ORIGIN_PATTERN = r"^https?://[^/\s:]+(:\d{1,5})?$"
+
+
+class InboxConfigInput(serializers.Serializer):
+    name = serializers.CharField(max_length=80, required=False)
+    greeting = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    allowed_origins = serializers.ListField(
+        child=serializers.RegexField(ORIGIN_PATTERN, max_length=200),
+        max_length=50,
+        required=False,
+    )
+    routing = serializers.DictField(required=False)
+    prechat = serializers.DictField(required=False)
+    business_hours = serializers.DictField(required=False)
+
+
+class InboxDetailOut(InboxOut):
+    settings = serializers.DictField()
+
+
+class InboxDetailView(WorkspaceAPIView):
+    """An inbox with its settings; admins change them with PATCH (checked, audited)."""
+
+    @extend_schema(responses=InboxDetailOut)
+    def get(self, request: Request, workspace: str, inbox_id: int) -> Response:
+        inbox = selectors.inbox_get(member=self.member, inbox_id=inbox_id)
+        return Response(InboxDetailOut(inbox).data)
+
+    @extend_schema(request=InboxConfigInput, responses=InboxDetailOut)
+    def patch(self, request: Request, workspace: str, inbox_id: int) -> Response:
+        data = InboxConfigInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        inbox = selectors.inbox_get(member=self.member, inbox_id=inbox_id)
+        inbox = services.inbox_configure(
+            inbox=inbox, actor=self.member, changes=dict(data.validated_data)
+        )
+        return Response(InboxDetailOut(inbox).data)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
+from parley.accounts.models import Member, Role
+from parley.accounts.services import audit_record
 from parley.contacts.models import Contact
 from parley.contacts.services import contact_create, contact_touch
 from parley.errors import ApplicationError, ErrorCode
+from parley.inboxes.hours import parse_business_hours
 from parley.inboxes.models import Inbox, InboxKind
 from parley.inboxes.selectors import inbox_by_public_key
 from parley.inboxes.widget_tokens import issue_token, read_token
+from parley.routing.policy import parse_routing_settings
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,68 @@ def widget_session_open(
     return WidgetSession(
         token=issue_token(contact_id=contact.pk, inbox_id=inbox.pk), contact=contact, inbox=inbox
     )
+
+
+PRECHAT_FIELDS = ("name", "email", "topic")
+
+
+def parse_prechat(raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict) or set(raw) - {"enabled", "fields", "topics"}:
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            "prechat has enabled, fields and topics.",
+            fields={"prechat": "shape"},
+        )
+    fields = raw.get("fields", ["name", "email"])
+    topics = raw.get("topics", [])
+    if not isinstance(fields, list) or not set(fields) <= set(PRECHAT_FIELDS):
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            "prechat fields are name, email and topic.",
+            fields={"prechat.fields": list(PRECHAT_FIELDS)},
+        )
+    if (
+        not isinstance(topics, list)
+        or len(topics) > 20
+        or not all(isinstance(t, str) and 0 < len(t) <= 80 for t in topics)
+    ):
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            "prechat topics: up to 20 short texts.",
+            fields={"prechat.topics": "list"},
+        )
+    return {"enabled": bool(raw.get("enabled")), "fields": fields, "topics": topics}
+
+
+@transaction.atomic
+def inbox_configure(*, inbox: Inbox, actor: Member, changes: dict[str, Any]) -> Inbox:
+    """An admin changes an inbox: name, greeting, allowed origins, and its routing, pre-chat
+    form and business hours. Everything is checked before anything is saved."""
+    if actor.role not in (Role.OWNER, Role.ADMIN) or actor.workspace_id != inbox.workspace_id:
+        raise ApplicationError(ErrorCode.PERMISSION_DENIED, "Only admins configure inboxes.")
+    settings = dict(inbox.settings)
+    if "routing" in changes:
+        parse_routing_settings(changes["routing"] or {})
+        settings["routing"] = changes["routing"] or {}
+    if "prechat" in changes:
+        settings["prechat"] = parse_prechat(changes["prechat"] or {})
+    if "business_hours" in changes:
+        parse_business_hours(changes["business_hours"] or {})
+        settings["business_hours"] = changes["business_hours"] or {}
+    for field in ("name", "greeting", "allowed_origins"):
+        if field in changes:
+            setattr(inbox, field, changes[field])
+    inbox.settings = settings
+    inbox.save()
+    audit_record(
+        workspace=inbox.workspace,
+        actor=actor,
+        action="inbox.configured",
+        target=inbox,
+        data={"changed": sorted(changes)},
+    )
+    if "routing" in changes:
+        from parley.routing.tasks import route_inbox  # routing builds on inboxes
+
+        transaction.on_commit(lambda: route_inbox.delay(inbox.pk))
+    return inbox
