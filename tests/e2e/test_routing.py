@@ -65,12 +65,13 @@ def new_page(contexts: list[BrowserContext], browser: Browser, locale: str = "en
     return context.new_page()
 
 
-def set_routing_policy(server: LiveServer, data_dir: Path, policy: str) -> None:
+def set_routing_policy(server: LiveServer, data_dir: Path, policy: str, **extra: int) -> None:
     """The demo inbox's routing policy, written into the server's own database."""
+    routing = {"policy": policy, **extra}
     code = (
         "from parley.inboxes.models import Inbox; "
         "inbox = Inbox.objects.get(public_key='demo'); "
-        f"inbox.settings = {{**inbox.settings, 'routing': {{'policy': {policy!r}}}}}; "
+        f"inbox.settings = {{**inbox.settings, 'routing': {routing!r}}}; "
         "inbox.save(update_fields=['settings'])"
     )
     subprocess.run(
@@ -309,3 +310,52 @@ def test_a_transfer_to_another_team_reaches_an_agent_of_that_team_with_the_note(
     screenshot(agent1, "toast")
     toast.get_by_role("button", name="Open").click()
     expect(agent1.get_by_test_id("timeline")).to_contain_text(back)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server: GET /api/widget/v1/conversations/<id>/queue answers 403 origin_not_allowed "
+    "to a same-origin page (browsers send no Origin header on a same-origin GET)",
+)
+def test_a_visitor_who_waits_too_long_is_offered_leave_a_message(
+    browser: Browser,
+    server: tuple[LiveServer, Path],
+    contexts: list[BrowserContext],
+    screenshot: Any,
+) -> None:
+    live, data_dir = server
+    set_routing_policy(live, data_dir, "least_busy", queue_timeout_seconds=2)
+
+    # Agent One is online but takes nothing (capacity 0, set by the supervisor): all must wait.
+    admin = new_page(contexts, browser)
+    open_console(admin, live, ADMIN)
+    admin.get_by_test_id("availability-select").select_option("offline")
+    expect(admin.get_by_test_id("availability-status")).to_have_attribute("data-status", "offline")
+    admin.get_by_test_id("nav-supervisor").click()
+    agent1_row = admin.get_by_test_id(f"agent-{member_id(admin, live, AGENT1)}")
+    agent1_row.get_by_test_id("agent-edit").click()
+    admin.get_by_test_id("agent-capacity").fill("0")
+    admin.get_by_test_id("agent-save").click()
+    expect(agent1_row.get_by_test_id("agent-load")).to_have_text("0 of 0")
+    agent = new_page(contexts, browser)
+    open_console(agent, live, AGENT1)
+
+    widget = new_page(contexts, browser)
+    open_widget(widget, live.url)
+    write(widget, "Is anybody there?")
+    expect(stored(widget, "Is anybody there?")).to_be_visible()
+    expect(queue_line(widget)).to_have_text("You're number 1 in line")  # nobody free: no estimate
+    widget.wait_for_timeout(2500)
+    # Back on the page (a reload reconnects and reads the queue again): the offer is there.
+    widget.reload()
+    widget.locator(f"{WIDGET} .launcher").click()
+    offer = widget.locator(f"{WIDGET} .queue button")
+    expect(offer).to_have_text("Leave a message")
+    offer.click()
+    form = widget.locator(f"{WIDGET} form.leave")
+    expect(form).to_be_visible()
+    screenshot(widget, "offer")
+    expect(offer).to_have_text("Back to the chat")
+    offer.click()
+    expect(form).to_have_count(0)
+    expect(widget.locator(f"{WIDGET} textarea")).to_be_visible()

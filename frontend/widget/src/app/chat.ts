@@ -19,6 +19,7 @@ export type ChatStatus = 'idle' | 'starting' | SocketStatus | 'refused';
 const TYPING_IDLE_MS = 3_000;
 const TYPING_SHOWN_MS = 8_000;
 const RESUME_CONVERSATIONS = 3;
+const QUEUE_RECHECK_MS = 30_000;
 /** Errors that say nothing about the message itself: it stays queued and goes again later. */
 const TRANSIENT_ERRORS = new Set(['hello_required', 'throttled', 'rate_limited', 'internal', 'unavailable']);
 
@@ -36,6 +37,7 @@ export class Chat {
   queue: QueuePosition | null = null;
   /** Bumped by every live queue frame, so an older REST answer never overwrites a newer one. */
   private queueVersion = 0;
+  private queueTimer = 0;
   prechatDone: boolean;
   /** The pre-chat form's topic: sent with messages until one is stored (it routes the new
    * conversation), then forgotten. */
@@ -208,6 +210,7 @@ export class Chat {
   /** Reads the current conversation's place in the queue over REST (on connect, and when it
    * becomes queued); live `queue.position` frames keep it current afterwards. */
   private refreshQueue(): void {
+    window.clearTimeout(this.queueTimer);
     const id = this.currentConversation();
     const token = this.session?.token;
     const status = id === null ? undefined : this.conversations.get(id)?.status;
@@ -225,6 +228,9 @@ export class Chat {
         if (id !== this.currentConversation() || version !== this.queueVersion) return;
         this.queue = place.queued ? place : null;
         this.onChange();
+        // Frames come when the queue moves; a long wait with nothing moving still ages (the
+        // leave-a-message offer comes with time), so look again now and then while queued.
+        if (this.queue) this.queueTimer = window.setTimeout(() => this.refreshQueue(), QUEUE_RECHECK_MS);
       })
       .catch(() => {
         /* an older server without the endpoint: no queue line, the chat works as before */
