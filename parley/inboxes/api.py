@@ -34,7 +34,12 @@ from parley.inboxes.models import Inbox
 
 
 def request_origin(request: Request) -> str | None:
-    return request.headers.get("Origin")
+    """The page's origin. Browsers leave `Origin` off a same-origin GET, but say where it comes
+    from in `Sec-Fetch-Site` (which a page cannot set): then it is our own origin."""
+    origin = request.headers.get("Origin")
+    if origin is None and request.headers.get("Sec-Fetch-Site") == "same-origin":
+        return f"{request.scheme}://{request.get_host()}"
+    return origin
 
 
 def request_locale(request: Request, requested: str | None) -> str:

@@ -37,6 +37,7 @@ def agent_row(agent: Agent) -> dict[str, Any]:
         "status": agent.availability if agent.connected else Availability.OFFLINE,
         "load": agent.load,
         "capacity": agent.capacity,
+        "max_concurrent": agent.max_concurrent,
         "skills": agent.skills,
     }
 

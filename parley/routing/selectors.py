@@ -24,8 +24,9 @@ class Agent:
     availability: str
     connected: bool
     load: int
-    capacity: int
+    capacity: int  # in force: the agent's own, else the workspace default
     skills: dict[str, int] = field(default_factory=dict)
+    max_concurrent: int | None = None  # the agent's own setting; None = the default
     last_assigned_at: datetime | None = None
 
     @property
@@ -87,6 +88,7 @@ def agents_of(members: list[Member], *, workspace_id: int) -> list[Agent]:
                     state.max_concurrent if state and state.max_concurrent is not None else default
                 ),
                 skills=skills.get(member.pk, {}),
+                max_concurrent=state.max_concurrent if state else None,
                 last_assigned_at=last_assigned.get(member.pk),
             )
         )

@@ -312,11 +312,6 @@ def test_a_transfer_to_another_team_reaches_an_agent_of_that_team_with_the_note(
     expect(agent1.get_by_test_id("timeline")).to_contain_text(back)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server: GET /api/widget/v1/conversations/<id>/queue answers 403 origin_not_allowed "
-    "to a same-origin page (browsers send no Origin header on a same-origin GET)",
-)
 def test_a_visitor_who_waits_too_long_is_offered_leave_a_message(
     browser: Browser,
     server: tuple[LiveServer, Path],

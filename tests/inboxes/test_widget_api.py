@@ -163,3 +163,19 @@ def test_widget_calls_need_a_token_and_an_allowed_origin(world):
 def test_an_inbox_of_another_kind_has_no_widget(world):
     api_inbox = InboxFactory(workspace=world.workspace, kind="api")
     assert open_session(api_inbox).status_code == 403
+
+
+def test_a_same_origin_get_without_an_origin_header_counts_as_the_servers_own(world):
+    world.inbox.allowed_origins = ["http://testserver"]
+    world.inbox.save()
+    token = open_session(world.inbox, origin="http://testserver").json()["token"]
+    conversation = ConversationFactory(inbox=world.inbox)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    # A cross-site caller cannot claim this: browsers set Sec-Fetch-Site themselves.
+    assert client.get(f"/api/widget/v1/conversations/{conversation.pk}/messages").status_code == 403
+    same_site = client.get(
+        f"/api/widget/v1/conversations/{conversation.pk}/messages",
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert same_site.status_code == 404  # past the origin check; not this visitor's conversation

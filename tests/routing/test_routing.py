@@ -326,3 +326,31 @@ async def test_a_waiting_visitors_keep_alive_brings_a_fresh_queue_position():
     assert place["queued"] is True and place["position"] == 1
     assert place["estimated_wait_seconds"] is None  # nobody available to take it
     await socket.disconnect()
+
+
+def test_the_agent_a_team_transfer_reaches_is_told_with_the_note(world, published):
+    set_policy(world.inbox, "least_busy")
+    team = TeamFactory(workspace=world.workspace)
+    specialist = MemberFactory(workspace=world.workspace)
+    team.members.add(specialist)
+    mark_present([specialist.pk])
+    conversation = ConversationFactory(inbox=world.inbox, assignee=world.agent, status="open")
+    conversation_services.conversation_transfer(
+        conversation=conversation, actor=world.agent, to_team=team, note="VIP, refund approved"
+    )
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    (notice,) = published.frames("notification", group=member_group(specialist.pk))
+    assert notice["note"] == "VIP, refund approved"
+    assert notice["by"] == {"id": world.agent.pk, "name": world.agent.name}
+
+
+def test_agent_rows_tell_an_explicit_capacity_from_the_default(world):
+    base = f"/api/v1/workspaces/{world.workspace.slug}/routing/"
+    supervisor = client_for(world.supervisor)
+    rows = {r["member"]["id"]: r for r in supervisor.get(base + "agents/").json()}
+    assert rows[world.agent.pk]["max_concurrent"] is None and rows[world.agent.pk]["capacity"] == 5
+    row = supervisor.patch(
+        base + f"agents/{world.agent.pk}/", {"max_concurrent": 2}, format="json"
+    ).json()
+    assert row["max_concurrent"] == 2 and row["capacity"] == 2

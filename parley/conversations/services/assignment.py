@@ -9,6 +9,8 @@ from parley.accounts.services import audit_record
 from parley.conversations import policies, realtime
 from parley.conversations.models import (
     Conversation,
+    Message,
+    MessageKind,
     Status,
 )
 from parley.conversations.services.timeline import (
@@ -104,11 +106,39 @@ def conversation_set_team(
     return locked
 
 
+def _pending_team_transfer(conversation: Conversation) -> Message | None:
+    """The transfer-to-team event waiting for routing, if that is the timeline's last event."""
+    last = conversation.messages.filter(kind=MessageKind.EVENT).order_by("-seq").first()
+    if last is not None and last.data.get("event") == "transferred" and last.data.get("to_team"):
+        return last
+    return None
+
+
+def _notify_transfer(to: Member, conversation: Conversation, by_id: int | None, note: str) -> None:
+    by = Member.objects.select_related("user").filter(pk=by_id).first() if by_id else None
+    realtime.publish_on_commit(
+        [realtime.member_group(to.pk)],
+        {
+            "type": "notification",
+            "kind": "transfer",
+            "conversation": conversation.pk,
+            "by": {"id": by.pk, "name": by.name} if by else None,
+            "note": note.strip()[:500],
+        },
+    )
+
+
 def conversation_route_to(*, conversation: Conversation, member: Member, reason: str) -> None:
     """Routing gives a queued conversation to an agent. The caller holds the locks (the
     conversation's row and the agents' capacity rows) and has checked capacity."""
+    handed_over = _pending_team_transfer(conversation)
     conversation.assignee = member
     conversation.status = Status.OPEN
+    if handed_over is not None:
+        # A transfer to a team reaches a person here: tell them as a direct transfer would.
+        _notify_transfer(
+            member, conversation, handed_over.data.get("by"), handed_over.data.get("note", "")
+        )
     append_event(
         conversation,
         body=f"Routed to {member.name} ({reason})",
@@ -172,20 +202,17 @@ def conversation_transfer(
         if locked.status in {Status.OPEN, Status.BOT}:
             locked.status = Status.QUEUED
         body = f"{actor.name} transferred the conversation to {to_team.name}"
-        data = {"event": "transferred", "to_team": to_team.pk, "previous": previous, "by": actor.pk}
+        data = {
+            "event": "transferred",
+            "to_team": to_team.pk,
+            "previous": previous,
+            "by": actor.pk,
+            "note": note.strip()[:500],
+        }
     append_event(locked, body=body, internal=True, data=data)
     save_state(locked, "assignee", "team", "status", also_tell=[previous] if previous else None)
     if to_member is not None:
-        realtime.publish_on_commit(
-            [realtime.member_group(to_member.pk)],
-            {
-                "type": "notification",
-                "kind": "transfer",
-                "conversation": locked.pk,
-                "by": {"id": actor.pk, "name": actor.name},
-                "note": note.strip()[:500],
-            },
-        )
+        _notify_transfer(to_member, locked, actor.pk, note)
     audit_record(
         workspace=actor.workspace,
         actor=actor,
