@@ -35,6 +35,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("routing/agents/", routing_api.AgentListView.as_view()),
     path("routing/agents/<int:member_id>/", routing_api.AgentDetailView.as_view()),
     path("routing/queue/", routing_api.QueueView.as_view()),
+    path("routing/settings/", routing_api.RoutingSettingsView.as_view()),
     path("inboxes/", inboxes_api.InboxListView.as_view()),
     path("inboxes/<int:inbox_id>/", inboxes_api.InboxDetailView.as_view()),
     path("search/", conversations_api.SearchView.as_view()),

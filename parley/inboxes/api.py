@@ -238,10 +238,20 @@ class InboxConfigInput(serializers.Serializer):
     routing = serializers.DictField(required=False)
     prechat = serializers.DictField(required=False)
     business_hours = serializers.DictField(required=False)
+    agents = serializers.ListField(child=serializers.IntegerField(), max_length=500, required=False)
+    teams = serializers.ListField(child=serializers.IntegerField(), max_length=100, required=False)
 
 
 class InboxDetailOut(InboxOut):
     settings = serializers.DictField()
+    agents = serializers.SerializerMethodField()
+    teams = serializers.SerializerMethodField()
+
+    def get_agents(self, inbox: Inbox) -> list[int]:
+        return sorted(m.pk for m in inbox.agents.all())
+
+    def get_teams(self, inbox: Inbox) -> list[int]:
+        return sorted(t.pk for t in inbox.teams.all())
 
 
 class InboxDetailView(WorkspaceAPIView):

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
-from parley.accounts.models import Member, Role
+from parley.accounts.models import Member, Role, Team
 from parley.accounts.services import audit_record
 from parley.contacts.models import Contact
 from parley.contacts.services import contact_create, contact_touch
@@ -87,6 +88,18 @@ def parse_prechat(raw: object) -> dict[str, Any]:
     return {"enabled": bool(raw.get("enabled")), "fields": fields, "topics": topics}
 
 
+def _own(rows: QuerySet[Any], inbox: Inbox, ids: list[int] | None, name: str) -> list[Any] | None:
+    """The rows named by ``ids`` if every one is of the inbox's workspace; else a 400."""
+    if ids is None:
+        return None
+    found = list(rows.filter(workspace_id=inbox.workspace_id, pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ApplicationError(
+            ErrorCode.INVALID, f"Unknown {name} in this workspace.", fields={name: "unknown"}
+        )
+    return found
+
+
 @transaction.atomic
 def inbox_configure(*, inbox: Inbox, actor: Member, changes: dict[str, Any]) -> Inbox:
     """An admin changes an inbox: name, greeting, allowed origins, and its routing, pre-chat
@@ -102,11 +115,17 @@ def inbox_configure(*, inbox: Inbox, actor: Member, changes: dict[str, Any]) -> 
     if "business_hours" in changes:
         parse_business_hours(changes["business_hours"] or {})
         settings["business_hours"] = changes["business_hours"] or {}
+    agents = _own(Member.objects.filter(is_active=True), inbox, changes.get("agents"), "agents")
+    teams = _own(Team.objects.all(), inbox, changes.get("teams"), "teams")
     for field in ("name", "greeting", "allowed_origins"):
         if field in changes:
             setattr(inbox, field, changes[field])
     inbox.settings = settings
     inbox.save()
+    if agents is not None:
+        inbox.agents.set(agents)
+    if teams is not None:
+        inbox.teams.set(teams)
     audit_record(
         workspace=inbox.workspace,
         actor=actor,

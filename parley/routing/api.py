@@ -189,3 +189,26 @@ class WidgetQueueView(WidgetAuthenticatedView):
             contact=self.contact, conversation_id=conversation_id
         )
         return Response(selectors.queue_position(conversation=conversation, now=timezone.now()))
+
+
+class RoutingSettingsInput(serializers.Serializer):
+    default_max_concurrent = serializers.IntegerField(min_value=1, max_value=100)
+
+
+class RoutingSettingsView(WorkspaceAPIView):
+    """The workspace's routing defaults (admins change them)."""
+
+    @extend_schema(responses=None)
+    def get(self, request: Request, workspace: str) -> Response:
+        return Response(
+            {"default_max_concurrent": selectors.default_capacity(self.member.workspace_id)}
+        )
+
+    @extend_schema(request=RoutingSettingsInput, responses=None)
+    def patch(self, request: Request, workspace: str) -> Response:
+        data = RoutingSettingsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.workspace_routing_configure(
+            actor=self.member, default_max_concurrent=data.validated_data["default_max_concurrent"]
+        )
+        return self.get(request, workspace)

@@ -24,7 +24,13 @@ from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 from parley.routing import selectors
 from parley.routing.choose import choose
-from parley.routing.models import AgentSkill, AgentState, Availability, RoundRobinCursor
+from parley.routing.models import (
+    AgentSkill,
+    AgentState,
+    Availability,
+    RoundRobinCursor,
+    WorkspaceRouting,
+)
 from parley.routing.policy import Policy, routing_settings
 
 MAX_PER_PASS = 500
@@ -207,3 +213,23 @@ def _after_capacity_change(member: Member) -> None:
     from parley.routing.tasks import route_member_inboxes
 
     transaction.on_commit(lambda: route_member_inboxes.delay(member.pk))
+
+
+@transaction.atomic
+def workspace_routing_configure(*, actor: Member, default_max_concurrent: int) -> None:
+    """An admin sets how many conversations an agent takes at once unless set per agent."""
+    if actor.role not in ("owner", "admin"):
+        raise ApplicationError(ErrorCode.PERMISSION_DENIED, "Only admins change this.")
+    WorkspaceRouting.objects.update_or_create(
+        workspace_id=actor.workspace_id,
+        defaults={"default_max_concurrent": default_max_concurrent},
+    )
+    audit_record(
+        workspace=actor.workspace,
+        actor=actor,
+        action="routing.configured",
+        target=actor.workspace,
+        data={"default_max_concurrent": default_max_concurrent},
+    )
+    for member in Member.objects.filter(workspace_id=actor.workspace_id, is_active=True):
+        _after_capacity_change(member)

@@ -71,3 +71,31 @@ def test_another_workspaces_inbox_is_not_found(world, other_world):
         url(world, other_world.inbox), {"greeting": "hi"}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_an_admin_names_the_inboxs_agents_and_teams_within_the_workspace(world, other_world):
+    team = world.agent.teams.get()
+    admin = client_for(world.admin)
+    response = admin.patch(
+        url(world), {"agents": [world.agent.pk], "teams": [team.pk]}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["agents"] == [world.agent.pk]
+    assert response.json()["teams"] == [team.pk]
+    foreign = admin.patch(url(world), {"agents": [other_world.agent.pk]}, format="json")
+    assert foreign.status_code == 400 and foreign.json()["fields"] == {"agents": "unknown"}
+    assert list(world.inbox.agents.values_list("pk", flat=True)) == [world.agent.pk]
+
+
+def test_the_workspace_default_capacity(world):
+    base = f"/api/v1/workspaces/{world.workspace.slug}/routing/settings/"
+    assert client_for(world.agent).get(base).json() == {"default_max_concurrent": 5}
+    assert (
+        client_for(world.supervisor)
+        .patch(base, {"default_max_concurrent": 2}, format="json")
+        .status_code
+        == 403
+    )
+    response = client_for(world.admin).patch(base, {"default_max_concurrent": 2}, format="json")
+    assert response.json() == {"default_max_concurrent": 2}
+    assert AuditEvent.objects.filter(action="routing.configured").exists()
