@@ -33,6 +33,18 @@ export const router = createRouter({
           name: "supervisor",
           component: () => import("./views/SupervisorView.vue"),
         },
+        {
+          path: "inboxes",
+          name: "inboxes",
+          component: () => import("./views/InboxesView.vue"),
+          meta: { admin: true },
+        },
+        {
+          path: "inboxes/:id(\\d+)",
+          name: "inbox-settings",
+          component: () => import("./views/InboxSettingsView.vue"),
+          meta: { admin: true },
+        },
       ],
     },
     { path: "/:rest(.*)*", redirect: "/" },
@@ -58,5 +70,6 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
   if (!signedIn) return { name: "login", query: to.fullPath === "/" ? {} : { next: to.fullPath } };
   const ws = typeof to.params.ws === "string" ? to.params.ws : null;
   if (!ws || !session.useWorkspace(ws)) return home(session.defaultSlug());
+  if (to.meta.admin && !session.isAdmin) return home(ws);
   return true;
 });

@@ -190,3 +190,61 @@ export interface QueueRow {
 }
 
 export type TransferTarget = { assignee: number } | { team: number };
+
+export type RoutingPolicy = "manual" | "round_robin" | "least_busy" | "skills" | "sticky";
+
+/** An inbox as its list shows it (GET inboxes/). */
+export interface InboxSummary {
+  id: number;
+  name: string;
+  kind: string;
+  public_key: string;
+  allowed_origins: string[];
+  greeting: string;
+}
+
+/** `["HH:MM", "HH:MM"]`: an opening range, on the inbox's wall clock. */
+export type Range = [string, string];
+
+export interface BusinessHoursSettings {
+  enabled?: boolean;
+  timezone?: string;
+  weekly?: Partial<Record<string, Range[]>>;
+  holidays?: { date: string; name?: string }[];
+  special_days?: { date: string; intervals: Range[] }[];
+  auto_reply?: Partial<Record<string, string>>;
+}
+
+export interface RoutingSettings {
+  policy?: RoutingPolicy;
+  topic_skills?: Record<string, string[]>;
+  sticky_wait_seconds?: number;
+  queue_timeout_seconds?: number;
+  [key: string]: unknown;
+}
+
+export interface PrechatSettings {
+  enabled?: boolean;
+  fields?: string[];
+  topics?: string[];
+}
+
+/** GET inboxes/<id>/: the inbox with its settings JSON. */
+export interface InboxDetail extends InboxSummary {
+  settings: {
+    routing?: RoutingSettings;
+    prechat?: PrechatSettings;
+    business_hours?: BusinessHoursSettings;
+    [key: string]: unknown;
+  };
+}
+
+/** PATCH inboxes/<id>/: every field optional. */
+export interface InboxChanges {
+  name?: string;
+  greeting?: string;
+  allowed_origins?: string[];
+  routing?: RoutingSettings;
+  prechat?: Required<PrechatSettings>;
+  business_hours?: BusinessHoursSettings;
+}

@@ -29,6 +29,11 @@ export const useSessionStore = defineStore("session", () => {
     () => membership.value?.permissions ?? NO_PERMISSIONS,
   );
 
+  /** Owners and admins configure inboxes (the server checks the same). */
+  const isAdmin = computed(
+    () => membership.value?.role === "owner" || membership.value?.role === "admin",
+  );
+
   /** Load the session; false when nobody is signed in. */
   async function load(): Promise<boolean> {
     if (me.value) return true;
@@ -85,6 +90,7 @@ export const useSessionStore = defineStore("session", () => {
     membership,
     memberId,
     permissions,
+    isAdmin,
     load,
     login,
     logout,
