@@ -54,7 +54,9 @@ def api_get(page: Page, server: LiveServer, path: str) -> Any:
 
 
 def demo_inbox_id(page: Page, server: LiveServer) -> int:
-    return next(int(i["id"]) for i in api_get(page, server, "/inboxes/") if i["public_key"] == "demo")
+    return next(
+        int(i["id"]) for i in api_get(page, server, "/inboxes/") if i["public_key"] == "demo"
+    )
 
 
 def center(locator: Locator) -> None:
@@ -179,6 +181,24 @@ def test_admin_sets_routing_prechat_and_business_hours(
     look(screenshot(page, "zh-CN"))
     center(page.get_by_role("heading", name="会话分配"))
     look(screenshot(page, "zh-CN-routing"))
+
+    # Corrected, with a sticky wait out of range: its message comes next to its own field.
+    page.get_by_label("周一第 1 个时段：开始").fill("09:00")
+    page.get_by_label("周一第 1 个时段：结束").fill("18:00")
+    sticky = page.get_by_test_id("sticky-wait")
+    sticky.fill("99999")
+    page.get_by_test_id("inbox-save").click()
+    sticky_error = page.locator("#err-routing-sticky_wait_seconds")
+    expect(sticky_error).to_contain_text("0 to 86400")
+    expect(sticky).to_have_attribute("aria-invalid", "true")
+    expect(monday_error).to_have_count(0)
+    sticky.fill("")
+    page.get_by_test_id("inbox-save").click()
+    expect(page.get_by_test_id("inbox-saved")).to_have_text("已保存。")
+    saved = api_get(page, server, f"/inboxes/{inbox_id}/")
+    assert saved["greeting"] == "Hello again! 您好！"
+    assert saved["settings"]["business_hours"]["weekly"]["mon"] == [["09:00", "18:00"]]
+    assert "sticky_wait_seconds" not in saved["settings"]["routing"]
 
 
 def test_an_agent_is_not_offered_the_inbox_settings(
