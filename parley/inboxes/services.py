@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,29 +62,29 @@ PRECHAT_FIELDS = ("name", "email", "topic")
 
 
 def parse_prechat(raw: object) -> dict[str, Any]:
-    if not isinstance(raw, dict) or set(raw) - {"enabled", "fields", "topics"}:
+    """Check a pre-chat form; every problem is named at once, by its path."""
+    if not isinstance(raw, dict):
         raise ApplicationError(
             ErrorCode.INVALID,
-            "prechat has enabled, fields and topics.",
-            fields={"prechat": "shape"},
+            "The pre-chat form is not valid.",
+            fields={"prechat": "An object with enabled, fields and topics."},
         )
+    problems: dict[str, str] = {}
+    for unknown in sorted(set(raw) - {"enabled", "fields", "topics"}):
+        problems[f"prechat.{unknown}"] = "Unknown setting."
     fields = raw.get("fields", ["name", "email"])
     topics = raw.get("topics", [])
     if not isinstance(fields, list) or not set(fields) <= set(PRECHAT_FIELDS):
-        raise ApplicationError(
-            ErrorCode.INVALID,
-            "prechat fields are name, email and topic.",
-            fields={"prechat.fields": list(PRECHAT_FIELDS)},
-        )
+        problems["prechat.fields"] = "Choose among name, email and topic."
     if (
         not isinstance(topics, list)
         or len(topics) > 20
         or not all(isinstance(t, str) and 0 < len(t) <= 80 for t in topics)
     ):
+        problems["prechat.topics"] = "Up to 20 topics of 1 to 80 characters."
+    if problems:
         raise ApplicationError(
-            ErrorCode.INVALID,
-            "prechat topics: up to 20 short texts.",
-            fields={"prechat.topics": "list"},
+            ErrorCode.INVALID, "The pre-chat form is not valid.", fields=problems
         )
     return {"enabled": bool(raw.get("enabled")), "fields": fields, "topics": topics}
 
@@ -107,14 +108,24 @@ def inbox_configure(*, inbox: Inbox, actor: Member, changes: dict[str, Any]) -> 
     if actor.role not in (Role.OWNER, Role.ADMIN) or actor.workspace_id != inbox.workspace_id:
         raise ApplicationError(ErrorCode.PERMISSION_DENIED, "Only admins configure inboxes.")
     settings = dict(inbox.settings)
-    if "routing" in changes:
-        parse_routing_settings(changes["routing"] or {})
-        settings["routing"] = changes["routing"] or {}
-    if "prechat" in changes:
-        settings["prechat"] = parse_prechat(changes["prechat"] or {})
-    if "business_hours" in changes:
-        parse_business_hours(changes["business_hours"] or {})
-        settings["business_hours"] = changes["business_hours"] or {}
+    parsers: dict[str, Callable[[Any], object]] = {
+        "routing": parse_routing_settings,
+        "prechat": parse_prechat,
+        "business_hours": parse_business_hours,
+    }
+    problems: dict[str, Any] = {}
+    for section, parse in parsers.items():
+        if section not in changes:
+            continue
+        raw = changes[section] or {}
+        try:
+            checked = parse(raw)
+        except ApplicationError as error:
+            problems.update(error.fields)  # every section's problems, not just the first's
+            continue
+        settings[section] = checked if section == "prechat" else raw
+    if problems:
+        raise ApplicationError(ErrorCode.INVALID, "Some settings are not valid.", fields=problems)
     agents = _own(Member.objects.filter(is_active=True), inbox, changes.get("agents"), "agents")
     teams = _own(Team.objects.all(), inbox, changes.get("teams"), "teams")
     for field in ("name", "greeting", "allowed_origins"):

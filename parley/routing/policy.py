@@ -36,30 +36,30 @@ def routing_settings(inbox: Inbox) -> RoutingSettings:
 
 
 def parse_routing_settings(raw: dict[str, Any]) -> RoutingSettings:
+    """Check an inbox's routing settings; every problem is named at once, by its path."""
+    problems: dict[str, str] = {}
+    policy = Policy.MANUAL
     try:
         policy = Policy(raw.get("policy", Policy.MANUAL))
-    except ValueError as exc:
-        raise ApplicationError(
-            ErrorCode.INVALID,
-            f"Unknown routing policy {raw.get('policy')!r}.",
-            fields={"policy": [p.value for p in Policy]},
-        ) from exc
+    except ValueError:
+        choices = ", ".join(p.value for p in Policy)
+        problems["routing.policy"] = f"Unknown policy {raw.get('policy')!r}; one of {choices}."
     topic_skills = raw.get("topic_skills") or {}
     if not isinstance(topic_skills, dict) or not all(
         isinstance(k, str) and isinstance(v, list) and all(isinstance(s, str) for s in v)
         for k, v in topic_skills.items()
     ):
-        raise ApplicationError(
-            ErrorCode.INVALID,
-            "topic_skills maps topics to lists of skills.",
-            fields={"topic_skills": "shape"},
-        )
-    numbers = {}
+        problems["routing.topic_skills"] = "Map each topic to a list of skill names."
+        topic_skills = {}
+    numbers: dict[str, int] = {}
     for name, default in (("sticky_wait_seconds", 120), ("queue_timeout_seconds", 600)):
         value = raw.get(name, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 86_400:
-            raise ApplicationError(
-                ErrorCode.INVALID, f"{name} is 0 to 86400 seconds.", fields={name: "range"}
-            )
+            problems[f"routing.{name}"] = "A whole number of seconds from 0 to 86400."
+            value = default
         numbers[name] = value
+    if problems:
+        raise ApplicationError(
+            ErrorCode.INVALID, "The routing settings are not valid.", fields=problems
+        )
     return RoutingSettings(policy=policy, topic_skills=topic_skills, **numbers)

@@ -99,3 +99,20 @@ def test_the_workspace_default_capacity(world):
     response = client_for(world.admin).patch(base, {"default_max_concurrent": 2}, format="json")
     assert response.json() == {"default_max_concurrent": 2}
     assert AuditEvent.objects.filter(action="routing.configured").exists()
+
+
+def test_every_section_reports_its_problems_at_once_by_path(world):
+    response = client_for(world.admin).patch(
+        url(world),
+        {
+            "routing": {"policy": "coin_flip", "sticky_wait_seconds": -5},
+            "prechat": {"fields": ["password"]},
+            "business_hours": {"enabled": True, "timezone": "Mars/Olympus"},
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert {"routing.policy", "routing.sticky_wait_seconds", "prechat.fields"} <= set(fields)
+    assert any(key.startswith("business_hours") for key in fields)
+    assert all(isinstance(message, str) for message in fields.values())
