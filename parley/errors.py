@@ -31,6 +31,9 @@ class ErrorCode(StrEnum):
     TOO_LARGE = "too_large"
     TYPE_NOT_ALLOWED = "type_not_allowed"
     CSRF_FAILED = "csrf_failed"
+    CSAT_NOT_REQUESTED = "csat_not_requested"
+    CSAT_EXPIRED = "csat_expired"
+    CSAT_EDIT_WINDOW_CLOSED = "csat_edit_window_closed"
 
 
 HTTP_STATUS = {
@@ -46,6 +49,9 @@ HTTP_STATUS = {
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.TYPE_NOT_ALLOWED: 415,
     ErrorCode.CSRF_FAILED: 403,
+    ErrorCode.CSAT_NOT_REQUESTED: 409,
+    ErrorCode.CSAT_EXPIRED: 409,
+    ErrorCode.CSAT_EDIT_WINDOW_CLOSED: 409,
 }
 
 

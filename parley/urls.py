@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from parley.accounts import api as accounts_api
 from parley.contacts import api as contacts_api
 from parley.conversations import api as conversations_api
-from parley.conversations import canned_api, files
+from parley.conversations import canned_api, csat_api, files
 from parley.inboxes import api as inboxes_api
 from parley.ops import frontend
 from parley.ops import views as ops_views
@@ -39,6 +39,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("inboxes/", inboxes_api.InboxListView.as_view()),
     path("inboxes/<int:inbox_id>/", inboxes_api.InboxDetailView.as_view()),
     path("search/", conversations_api.SearchView.as_view()),
+    path("csat/", csat_api.CsatResultsView.as_view()),
     path("members/", accounts_api.MemberListView.as_view()),
     path("teams/", accounts_api.TeamListView.as_view()),
     path("tokens/", accounts_api.ApiTokenListView.as_view()),
@@ -66,10 +67,12 @@ widget_api_v1 = [
         "conversations/<int:conversation_id>/messages",
         inboxes_api.WidgetConversationMessagesView.as_view(),
     ),
+    path("conversations/<int:conversation_id>/csat", csat_api.WidgetCsatView.as_view()),
 ]
 
 urlpatterns = [
     path("files/<str:token>/<str:name>", files.attachment_file, name="attachment-file"),
+    path("csat/<str:token>", csat_api.csat_link_page, name="csat-link"),
     path("healthz", ops_views.healthz),
     path("readyz", ops_views.readyz),
     path("demo/", ops_views.demo_page),

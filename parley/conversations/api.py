@@ -109,7 +109,14 @@ class ConversationDetailView(WorkspaceAPIView):
         conversation = selectors.conversation_for_member(
             member=self.member, conversation_id=conversation_id
         )
-        return Response(conversation_payload(conversation))
+        payload: dict[str, Any] = dict(conversation_payload(conversation))
+        csat = selectors.csat_for_conversation(conversation=conversation)
+        payload["csat"] = (
+            {"rating": csat.rating, "comment": csat.comment}
+            if csat is not None and csat.rating is not None
+            else None
+        )
+        return Response(payload)
 
 
 class MessageListView(WorkspaceAPIView):

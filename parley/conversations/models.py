@@ -203,3 +203,50 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return f"/{self.shortcut}"
+
+
+class CsatSource(models.TextChoices):
+    WIDGET = "widget", "Widget"
+    LINK = "link", "Signed link"
+
+
+class CsatResponse(models.Model):
+    """The customer's rating of one conversation: one row per conversation, made when it is
+    resolved (the request) and filled in when the customer answers.
+
+    The assignee, team and inbox are copied at resolve time, so results stay with the people who
+    handled it even if the conversation moves later. Resolving it again (after a reopen) asks
+    again on the same row: the snapshot and ``resolved_at`` move, ``answered_at`` is cleared and
+    the earlier rating stays until the customer changes it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="csat")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="+")
+    assignee = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # When the conversation was (last) resolved: the period results are counted in.
+    resolved_at = models.DateTimeField()
+    # The request can be answered until then; an answer can be changed for the edit window.
+    expires_at = models.DateTimeField()
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True, default="")
+    source = models.CharField(max_length=8, choices=CsatSource.choices, blank=True, default="")
+    # The first answer to the current request; the edit window counts from it.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "resolved_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="csat_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"CSAT #{self.conversation_id}: {self.rating or '-'}"

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from parley.accounts.models import Member
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from parley.accounts.models import Member, Team
 from parley.contacts.models import Contact
 from parley.conversations.models import (
     Conversation,
     ConversationRead,
+    CsatResponse,
     Message,
     MessageKind,
     Status,
 )
+from parley.conversations.services.csat import edit_window as csat_edit_window
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 
@@ -145,3 +152,79 @@ def message_by_client_id(*, conversation_id: int, client_id: str) -> Message | N
         .filter(conversation_id=conversation_id, client_id=client_id)
         .first()
     )
+
+
+# --- CSAT ----------------------------------------------------------------------------------------
+CSAT_GROUPS = {"agent": "assignee", "team": "team", "inbox": "inbox"}
+
+
+def csat_for_conversation(*, conversation: Conversation) -> CsatResponse | None:
+    return CsatResponse.objects.filter(conversation_id=conversation.pk).first()
+
+
+def contact_open_csat(*, contact: Contact, inbox_id: int) -> list[CsatResponse]:
+    """The contact's rating requests that can still be answered or changed, newest first: a
+    widget that was offline when the conversation was resolved learns of them on its next
+    session or hello."""
+    now = timezone.now()
+    window = csat_edit_window()
+    rows = CsatResponse.objects.filter(
+        conversation__contact=contact, inbox_id=inbox_id, conversation__status=Status.RESOLVED
+    ).filter(Q(answered_at__isnull=True, expires_at__gte=now) | Q(answered_at__gte=now - window))
+    return list(rows.order_by("-resolved_at")[:5])
+
+
+@dataclass(frozen=True)
+class CsatBucket:
+    key: dict[str, Any] | None
+    responses: int
+    average: float | None
+    distribution: dict[str, int]
+
+
+def _bucket(key: dict[str, Any] | None, row: dict[str, Any]) -> CsatBucket:
+    distribution = {str(n): int(row.get(f"r{n}") or 0) for n in range(1, 6)}
+    responses = sum(distribution.values())
+    total = sum(n * count for n, count in zip(range(1, 6), distribution.values(), strict=True))
+    average = round(total / responses, 2) if responses else None
+    return CsatBucket(key=key, responses=responses, average=average, distribution=distribution)
+
+
+def csat_results(
+    *, member: Member, start: datetime, end: datetime, group_by: str
+) -> tuple[list[CsatBucket], CsatBucket]:
+    """Answered ratings of conversations resolved in [start, end), per agent, team or inbox (as
+    they were at resolve time), and the totals. Supervisors see the workspace; an agent sees only
+    the conversations they resolved. One grouped query; names come from one more each."""
+    field = CSAT_GROUPS[group_by]
+    rows = CsatResponse.objects.filter(
+        workspace_id=member.workspace_id,
+        rating__isnull=False,
+        resolved_at__gte=start,
+        resolved_at__lt=end,
+    )
+    if not member.is_supervising:
+        rows = rows.filter(assignee=member)
+    counts = {f"r{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)}
+    grouped = list(rows.values(field).annotate(**counts).order_by(field))
+    totals = rows.aggregate(**counts)
+    ids = [row[field] for row in grouped if row[field] is not None]
+    names: dict[int, str] = {}
+    if field == "assignee":
+        for m in Member.objects.filter(pk__in=ids).select_related("user"):
+            names[m.pk] = m.name
+    elif field == "team":
+        names = dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+    else:
+        names = dict(Inbox.objects.filter(pk__in=ids).values_list("pk", "name"))
+    buckets = [
+        _bucket(
+            {"id": row[field], "name": names.get(row[field], "")}
+            if row[field] is not None
+            else None,
+            row,
+        )
+        for row in grouped
+    ]
+    buckets.sort(key=lambda b: (-b.responses, (b.key or {}).get("name", "")))
+    return buckets, _bucket(None, totals)

@@ -26,6 +26,7 @@ from parley.conversations.payloads import (
     conversation_payload_for_contact,
     message_payload,
 )
+from parley.conversations.services.csat import csat_state
 from parley.conversations.uploads import UploadInput
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes import selectors, services
@@ -98,6 +99,12 @@ class WidgetSessionView(WidgetAPIView):
                     "prechat": selectors.prechat_settings(inbox=session.inbox),
                 },
                 "conversations": [conversation_payload_for_contact(c) for c in conversations],
+                "csat": [
+                    csat_state(r)
+                    for r in conversation_selectors.contact_open_csat(
+                        contact=session.contact, inbox_id=session.inbox.pk
+                    )
+                ],
             },
             status=status.HTTP_201_CREATED,
         )

@@ -21,6 +21,7 @@ from parley.conversations.payloads import (
     conversation_payload_for_contact,
     message_payload,
 )
+from parley.conversations.services.csat import csat_state
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 from parley.inboxes.selectors import widget_contact
@@ -52,6 +53,10 @@ def welcome_visitor(*, contact: Contact, inbox: Inbox, resume: dict[int, int]) -
         "type": "welcome",
         "contact": {"id": contact.pk, "name": contact.name},
         "conversations": [conversation_payload_for_contact(c) for c in conversations],
+        # Rating requests made while this widget was away (additive field).
+        "csat": [
+            csat_state(r) for r in selectors.contact_open_csat(contact=contact, inbox_id=inbox.pk)
+        ],
     }
     return WidgetWelcome(frame=frame, replay=replay)
 

@@ -8,6 +8,12 @@ from parley.conversations.services.assignment import (
     conversation_set_team,
     conversation_transfer,
 )
+from parley.conversations.services.csat import (
+    csat_link,
+    csat_request,
+    csat_state,
+    csat_submit,
+)
 from parley.conversations.services.messages import (
     contact_leave_message,
     contact_message_send,
@@ -36,5 +42,9 @@ __all__ = [
     "conversation_set_team",
     "conversation_start",
     "conversation_transfer",
+    "csat_link",
+    "csat_request",
+    "csat_state",
+    "csat_submit",
     "message_send",
 ]

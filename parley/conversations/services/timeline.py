@@ -23,6 +23,7 @@ from parley.conversations.models import (
 )
 from parley.conversations.payloads import message_created_frame
 from parley.conversations.search_text import index_words
+from parley.conversations.services.csat import csat_request
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def append_entry(
     if not private:
         groups.append(realtime.contact_group(conversation.contact_id))
     realtime.publish_on_commit(groups, frame)
+    request_notifications(conversation, message)
     return message
 
 
@@ -130,7 +132,8 @@ def save_state(
     through their groups (a previous assignee) but need to know it changed.
 
     Keeps the queue's clocks (`queued_at`, `assigned_at`) in step, and asks routing to look at
-    the inbox after commit: a conversation may now wait for a person, or capacity was freed."""
+    the inbox after commit: a conversation may now wait for a person, or capacity was freed.
+    A conversation that has just been resolved asks its contact for a rating (CSAT)."""
     changed = set(fields)
     now = timezone.now()
     if "status" in changed:
@@ -144,6 +147,8 @@ def save_state(
         conversation.assigned_at = now
         changed.add("assigned_at")
     conversation.save(update_fields=sorted(changed))
+    if "status" in fields and conversation.status == Status.RESOLVED:
+        csat_request(conversation=conversation)
     realtime.publish_conversation_updated(conversation, extra_members=also_tell or [])
     if route:
         request_routing(conversation.inbox_id)
@@ -155,3 +160,11 @@ def request_routing(inbox_id: int) -> None:
     from parley.routing.tasks import route_inbox
 
     transaction.on_commit(lambda: route_inbox.delay(inbox_id))
+
+
+def request_notifications(conversation: Conversation, message: Message) -> None:
+    """After commit, e-mail the contact what they hear of by e-mail (an agent's public reply,
+    the conversation solved); parley.notifications decides and sends."""
+    from parley.notifications.services import notify_timeline_entry
+
+    notify_timeline_entry(conversation=conversation, message=message)
