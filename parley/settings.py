@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from email.utils import parseaddr
 from typing import Any
 
 import dj_database_url
@@ -15,6 +16,7 @@ from parley.config import (
     env_list,
     load_run_config,
 )
+from parley.notifications.smtp_config import smtp_config
 
 # Lets the admin's generic classes be subscripted at run time, as the type stubs expect.
 django_stubs_ext.monkeypatch()
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "parley.inboxes",
     "parley.conversations",
     "parley.routing",
+    "parley.notifications",
     "parley.ops",
 ]
 
@@ -206,6 +209,29 @@ PARLEY_FILE_LINK_MAX_AGE = int(os.environ.get("PARLEY_FILE_LINK_MAX_AGE", str(30
 # Let an upload at the limit through to our own check, which answers with a clear error code.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PARLEY_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- e-mail ---------------------------------------------------------------------------------
+# Outbound SMTP for customer notifications (docs/email.md): EMAIL_URL, or EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL. Without a host, no
+# e-mail is sent (PARLEY_EMAIL_NOTIFICATIONS can also turn them off with a host set).
+_smtp = smtp_config(os.environ)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = _smtp.host or "localhost"
+EMAIL_PORT = _smtp.port
+EMAIL_HOST_USER = _smtp.user
+EMAIL_HOST_PASSWORD = _smtp.password
+EMAIL_USE_TLS = _smtp.use_tls
+EMAIL_USE_SSL = _smtp.use_ssl
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Parley <support@parley.localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+PARLEY_EMAIL_NOTIFICATIONS = env_bool("PARLEY_EMAIL_NOTIFICATIONS", default=bool(_smtp.host))
+# Replies to notifications go to reply+<token>@PARLEY_REPLY_DOMAIN; Message-IDs use it too.
+PARLEY_REPLY_DOMAIN = os.environ.get("PARLEY_REPLY_DOMAIN") or (
+    parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "parley.localhost"
+)
+# Where customers reach Parley from outside, for links in e-mails (the rating page).
+PARLEY_PUBLIC_URL = os.environ.get("PARLEY_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # --- i18n, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
