@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "parley.conversations",
     "parley.routing",
     "parley.notifications",
+    "parley.tickets",
     "parley.ops",
 ]
 
@@ -230,6 +231,9 @@ PARLEY_EMAIL_NOTIFICATIONS = env_bool("PARLEY_EMAIL_NOTIFICATIONS", default=bool
 PARLEY_REPLY_DOMAIN = os.environ.get("PARLEY_REPLY_DOMAIN") or (
     parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "parley.localhost"
 )
+# Seconds an agent's reply waits before it is e-mailed; not sent if the customer read it in
+# the widget meanwhile (the embedded mode runs jobs at once and ignores the wait).
+PARLEY_EMAIL_REPLY_DELAY = int(os.environ.get("PARLEY_EMAIL_REPLY_DELAY", "120"))
 # Where customers reach Parley from outside, for links in e-mails (the rating page).
 PARLEY_PUBLIC_URL = os.environ.get("PARLEY_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -12,6 +12,8 @@ from parley.inboxes import api as inboxes_api
 from parley.ops import frontend
 from parley.ops import views as ops_views
 from parley.routing import api as routing_api
+from parley.tickets import api as tickets_api
+from parley.tickets import webform as tickets_webform
 
 workspace_api: list[URLPattern | URLResolver] = [
     path("conversations/", conversations_api.ConversationListView.as_view()),
@@ -44,6 +46,12 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("teams/", accounts_api.TeamListView.as_view()),
     path("tokens/", accounts_api.ApiTokenListView.as_view()),
     path("tokens/<int:token_id>/", accounts_api.ApiTokenDetailView.as_view()),
+    path("tickets/", tickets_api.TicketListView.as_view()),
+    path("tickets/bulk/", tickets_api.BulkView.as_view()),
+    path("tickets/<int:ticket_id>/", tickets_api.TicketDetailView.as_view()),
+    path("conversations/<int:conversation_id>/escalate/", tickets_api.EscalateView.as_view()),
+    path("ticket-fields/", tickets_api.CustomFieldListView.as_view()),
+    path("ticket-fields/<int:field_id>/", tickets_api.CustomFieldDetailView.as_view()),
 ]
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -76,6 +84,7 @@ urlpatterns = [
     path("healthz", ops_views.healthz),
     path("readyz", ops_views.readyz),
     path("demo/", ops_views.demo_page),
+    path("support/<slug:workspace>/new", tickets_webform.web_form, name="ticket-web-form"),
     path("widget.js", frontend.widget_loader),
     path("app/", frontend.console_app),
     re_path(r"^app/(?P<path>.*)$", frontend.console_app),

@@ -1,0 +1,74 @@
+"""The shape of a ticket on the wire: REST answers and the `ticket.updated` frame."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from parley.conversations.payloads import PersonRef
+from parley.tickets.models import Ticket
+from parley.tickets.status import PRIORITY_NAME, ticket_view_status
+
+
+class RequesterRef(TypedDict):
+    id: int
+    name: str
+    email: str
+
+
+class TicketPayload(TypedDict):
+    id: int
+    number: int
+    display_number: str
+    subject: str
+    status: str
+    conversation_status: str
+    priority: str
+    type: str
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    created_via: str
+    requester: RequesterRef
+    assignee: PersonRef | None
+    team: PersonRef | None
+    inbox: PersonRef
+    follow_up_of: int | None
+    created_at: str
+    closed_at: str | None
+
+
+class TicketUpdatedFrame(TypedDict):
+    type: Literal["ticket.updated"]
+    ticket: TicketPayload
+
+
+def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPayload:
+    """``tags`` when the caller has them at hand; else read (prefetch them in lists)."""
+    conversation = ticket.conversation
+    contact = conversation.contact
+    assignee = conversation.assignee
+    team = conversation.team
+    follow_up_of = ticket.follow_up_of
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "display_number": f"#{ticket.number}",
+        "subject": ticket.subject,
+        "status": ticket_view_status(conversation, ticket),
+        "conversation_status": conversation.status,
+        "priority": PRIORITY_NAME[conversation.priority],
+        "type": ticket.type,
+        "tags": tags if tags is not None else sorted(t.name for t in ticket.tags.all()),
+        "custom_fields": ticket.custom_fields,
+        "created_via": ticket.created_via,
+        "requester": {"id": contact.pk, "name": contact.display_name, "email": contact.email},
+        "assignee": {"id": assignee.pk, "name": assignee.name} if assignee else None,
+        "team": {"id": team.pk, "name": team.name} if team else None,
+        "inbox": {"id": conversation.inbox_id, "name": conversation.inbox.name},
+        "follow_up_of": follow_up_of.number if follow_up_of else None,
+        "created_at": ticket.created_at.isoformat(),
+        "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
+    }
+
+
+def ticket_updated_frame(payload: TicketPayload) -> TicketUpdatedFrame:
+    return {"type": "ticket.updated", "ticket": payload}

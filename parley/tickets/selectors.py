@@ -1,0 +1,86 @@
+"""Reads of tickets, always scoped to who is asking: a member sees the tickets whose
+conversations they may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from parley.accounts.models import Member, Workspace
+from parley.conversations.selectors import visible_conversations
+from parley.errors import ApplicationError, ErrorCode
+from parley.inboxes.models import Inbox
+from parley.tickets.models import CustomFieldDefinition, Ticket, TicketSettings
+from parley.tickets.status import ViewStatus, view_status_q
+
+
+def visible_tickets(*, member: Member) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(
+        workspace_id=member.workspace_id,
+        conversation_id__in=visible_conversations(member=member).values("pk"),
+    )
+
+
+def ticket_list(
+    *,
+    member: Member,
+    status: ViewStatus | None = None,
+    priority: int | None = None,
+    assignee: str | None = None,
+    tag: str | None = None,
+    ticket_type: str | None = None,
+) -> QuerySet[Ticket]:
+    """Newest number first. ``assignee`` is a member id, ``me`` or ``none``."""
+    tickets = visible_tickets(member=member)
+    if status is not None:
+        tickets = tickets.filter(view_status_q(status))
+    if priority is not None:
+        tickets = tickets.filter(conversation__priority=priority)
+    if assignee == "me":
+        tickets = tickets.filter(conversation__assignee=member)
+    elif assignee == "none":
+        tickets = tickets.filter(conversation__assignee__isnull=True)
+    elif assignee:
+        tickets = tickets.filter(conversation__assignee_id=int(assignee))
+    if tag:
+        tickets = tickets.filter(tags__name=tag)
+    if ticket_type:
+        tickets = tickets.filter(type=ticket_type)
+    return (
+        tickets.select_related(
+            "conversation__inbox",
+            "conversation__contact",
+            "conversation__assignee__user",
+            "conversation__team",
+            "follow_up_of",
+        )
+        .prefetch_related("tags")
+        .order_by("-number")
+    )
+
+
+def ticket_for_member(*, member: Member, ticket_id: int) -> Ticket:
+    ticket = ticket_list(member=member).filter(pk=ticket_id).first()
+    if ticket is None:
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such ticket.")
+    return ticket
+
+
+def custom_field_list(*, workspace_id: int) -> QuerySet[CustomFieldDefinition]:
+    return CustomFieldDefinition.objects.filter(workspace_id=workspace_id)
+
+
+def custom_field_get(*, workspace_id: int, field_id: int) -> CustomFieldDefinition:
+    definition = custom_field_list(workspace_id=workspace_id).filter(pk=field_id).first()
+    if definition is None:
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such custom field.")
+    return definition
+
+
+def web_form_inbox(*, workspace: Workspace) -> Inbox | None:
+    """Where the public web form's tickets arrive: the configured inbox, else the first one."""
+    configured = (
+        TicketSettings.objects.filter(workspace=workspace).select_related("web_form_inbox").first()
+    )
+    if configured is not None and configured.web_form_inbox is not None:
+        return configured.web_form_inbox
+    return Inbox.objects.filter(workspace=workspace).order_by("pk").first()

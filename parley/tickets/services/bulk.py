@@ -1,0 +1,189 @@
+"""Bulk actions on a list of tickets the member may change.
+
+Priority and tags change in one UPDATE / one INSERT for all tickets, and their timeline events
+and audit records are inserted in one query each: the tickets' conversation rows are locked
+first, so each event takes the next seq of its conversation exactly as a single change would.
+Assigning and solving go through the conversation services one ticket at a time (in one
+transaction): they carry routing, capacity and CSAT rules that must not be bypassed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from parley.accounts.models import AuditEvent, Member
+from parley.conversations import policies, realtime
+from parley.conversations.models import Conversation, Message, MessageKind, SenderType, Status
+from parley.conversations.payloads import message_created_frame
+from parley.conversations.selectors import visible_conversations
+from parley.conversations.services import conversation_assign, conversation_set_status
+from parley.errors import ApplicationError, ErrorCode
+from parley.tickets.models import Ticket
+from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
+from parley.tickets.services.create import _check_priority
+from parley.tickets.status import PRIORITY_NAME
+
+BULK_MAX = 200
+
+
+def _lock_tickets(*, actor: Member, ticket_ids: list[int]) -> list[Conversation]:
+    """The tickets' conversations, locked in id order; all must be visible and changeable."""
+    ids = sorted(set(ticket_ids))
+    if not ids or len(ids) > BULK_MAX:
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            f"Choose 1 to {BULK_MAX} tickets.",
+            fields={"ids": f"1 to {BULK_MAX} ids"},
+        )
+    rows = list(
+        visible_conversations(member=actor)
+        .filter(pk__in=ids, ticket__isnull=False)
+        .select_for_update(of=("self",))
+        .select_related("inbox", "contact", "assignee__user", "team")
+        .order_by("pk")
+    )
+    if len(rows) != len(ids):
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such ticket.")
+    if not all(policies.can_change_status(actor=actor, conversation=c) for c in rows):
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED,
+            "Only the assignee or a supervisor may change some of these tickets.",
+        )
+    return rows
+
+
+def _record(
+    *,
+    actor: Member,
+    conversations: list[Conversation],
+    body: str,
+    data: dict[str, Any],
+    action: str,
+    update: dict[str, Any],
+) -> None:
+    """One UPDATE of the conversations (with their next seq), one INSERT of their events, one
+    of the audit records, then the fan-out after commit."""
+    if not conversations:
+        return
+    now = timezone.now()
+    Conversation.objects.filter(pk__in=[c.pk for c in conversations]).update(
+        last_seq=F("last_seq") + 1, last_activity_at=now, **update
+    )
+    events = []
+    for conversation in conversations:
+        conversation.last_seq += 1
+        conversation.last_activity_at = now
+        for name, value in update.items():
+            setattr(conversation, name, value)
+        events.append(
+            Message(
+                workspace_id=conversation.workspace_id,
+                conversation=conversation,
+                seq=conversation.last_seq,
+                sender_type=SenderType.SYSTEM,
+                kind=MessageKind.EVENT,
+                body=body,
+                private=True,
+                data=data,
+            )
+        )
+    Message.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                workspace_id=actor.workspace_id,
+                actor=actor,
+                action=action,
+                target_type=Ticket._meta.label_lower,
+                target_id=str(c.pk),
+                data={k: v for k, v in data.items() if k not in {"event", "by"}},
+            )
+            for c in conversations
+        ]
+    )
+    tickets = (
+        Ticket.objects.filter(pk__in=[c.pk for c in conversations])
+        .select_related("follow_up_of")
+        .prefetch_related("tags")
+    )
+    by_pk = {c.pk: c for c in conversations}
+    for ticket in tickets:
+        ticket.conversation = by_pk[ticket.pk]
+        publish_ticket_updated(ticket, tags=sorted(t.name for t in ticket.tags.all()))
+    for conversation, event in zip(conversations, events, strict=True):
+        realtime.publish_on_commit(
+            realtime.staff_groups(conversation), message_created_frame(event, [])
+        )
+        realtime.publish_conversation_updated(conversation)
+
+
+@transaction.atomic
+def tickets_bulk_set_priority(*, actor: Member, ticket_ids: list[int], priority: int) -> int:
+    """Returns how many tickets changed."""
+    _check_priority(priority)
+    rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
+    changing = [c for c in rows if c.priority != priority]
+    name = PRIORITY_NAME[priority]
+    _record(
+        actor=actor,
+        conversations=changing,
+        body=f"{actor.name} set the priority to {name}",
+        data={"event": "priority_changed", "to": name, "by": actor.pk, "bulk": True},
+        action="ticket.bulk_priority",
+        update={"priority": priority},
+    )
+    return len(changing)
+
+
+@transaction.atomic
+def tickets_bulk_add_tag(*, actor: Member, ticket_ids: list[int], tag: str) -> int:
+    (name,) = clean_tag_names([tag])
+    rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
+    (tag_row,) = tags_ensure(workspace_id=actor.workspace_id, names=[name])
+    through = Ticket.tags.through
+    tagged = set(
+        through.objects.filter(tag=tag_row, ticket_id__in=[c.pk for c in rows]).values_list(
+            "ticket_id", flat=True
+        )
+    )
+    changing = [c for c in rows if c.pk not in tagged]
+    through.objects.bulk_create(
+        [through(ticket_id=c.pk, tag_id=tag_row.pk) for c in changing], ignore_conflicts=True
+    )
+    _record(
+        actor=actor,
+        conversations=changing,
+        body=f"{actor.name} added the tag {name}",
+        data={"event": "tag_added", "tag": name, "by": actor.pk, "bulk": True},
+        action="ticket.bulk_tag",
+        update={},
+    )
+    return len(changing)
+
+
+@transaction.atomic
+def tickets_bulk_assign(*, actor: Member, ticket_ids: list[int], assignee: Member | None) -> int:
+    """Through the assignment service, ticket by ticket (routing and capacity rules apply)."""
+    rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
+    changed = 0
+    for conversation in rows:
+        if conversation.assignee_id != (assignee.pk if assignee else None):
+            conversation_assign(conversation=conversation, assignee=assignee, actor=actor)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def tickets_bulk_solve(*, actor: Member, ticket_ids: list[int]) -> int:
+    """Through the status service, ticket by ticket; already solved ones are left as they are."""
+    rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
+    changed = 0
+    for conversation in rows:
+        if conversation.status != Status.RESOLVED:
+            conversation_set_status(conversation=conversation, status=Status.RESOLVED, actor=actor)
+            changed += 1
+    return changed

@@ -1,0 +1,94 @@
+"""Changing a ticket's own details: type, tags, custom fields, and the conversation's priority."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from parley.accounts.models import Member
+from parley.accounts.services import audit_record
+from parley.conversations import policies
+from parley.conversations.services.timeline import append_event, lock_conversation, save_state
+from parley.errors import ApplicationError, ErrorCode
+from parley.tickets.fields import custom_fields_clean
+from parley.tickets.models import Ticket
+from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
+from parley.tickets.services.create import _check_priority, clean_type
+from parley.tickets.status import PRIORITY_NAME
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    """What to change; ``None`` leaves a detail as it is. ``custom_fields`` is merged into the
+    ticket's values (a ``None`` value removes one); ``tags`` replaces the ticket's tags."""
+
+    priority: int | None = None
+    ticket_type: str | None = None
+    tags: list[str] | None = None
+    custom_fields: dict[str, Any] | None = None
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> Ticket:
+    _check_priority(changes.priority)
+    locked = lock_conversation(ticket.pk)
+    if not policies.can_change_status(actor=actor, conversation=locked):
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED, "Only the assignee or a supervisor may change this ticket."
+        )
+    current = Ticket.objects.get(pk=ticket.pk)
+    current.conversation = locked
+    changed: dict[str, Any] = {}
+    fields: list[str] = []
+    if changes.ticket_type is not None:
+        new_type = clean_type(changes.ticket_type)
+        if new_type != current.type:
+            changed["type"] = new_type
+            current.type = new_type
+            fields.append("type")
+    if changes.custom_fields is not None:
+        values = custom_fields_clean(
+            workspace_id=locked.workspace_id,
+            values=changes.custom_fields,
+            partial_of=current.custom_fields,
+        )
+        if values != current.custom_fields:
+            changed["custom_fields"] = values
+            current.custom_fields = values
+            fields.append("custom_fields")
+    if fields:
+        current.save(update_fields=fields)
+    if changes.tags is not None:
+        names = clean_tag_names(changes.tags)
+        before = sorted(current.tags.values_list("name", flat=True))
+        if sorted(names) != before:
+            current.tags.set(tags_ensure(workspace_id=locked.workspace_id, names=names))
+            changed["tags"] = sorted(names)
+    if changes.priority is not None and changes.priority != locked.priority:
+        previous = locked.priority
+        locked.priority = changes.priority
+        append_event(
+            locked,
+            body=f"{actor.name} set the priority to {PRIORITY_NAME[changes.priority]}",
+            internal=True,
+            data={
+                "event": "priority_changed",
+                "from": PRIORITY_NAME[previous],
+                "to": PRIORITY_NAME[changes.priority],
+                "by": actor.pk,
+            },
+        )
+        save_state(locked, "priority")
+        changed["priority"] = PRIORITY_NAME[changes.priority]
+    if changed:
+        audit_record(
+            workspace=actor.workspace,
+            actor=actor,
+            action="ticket.updated",
+            target=current,
+            data=changed,
+        )
+        publish_ticket_updated(current)
+    return current
