@@ -24,7 +24,8 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # A permanent refusal (5xx) or nothing to send (the contact has no address any more).
+    # A permanent refusal (5xx), or nothing to send: the contact has no address any more, or
+    # read the reply in the widget before it was due to be e-mailed.
     failed_at = models.DateTimeField(null=True, blank=True)
     # Set while a worker is sending it: nobody else sends it until then.
     claimed_until = models.DateTimeField(null=True, blank=True)

@@ -54,7 +54,7 @@ def enabled() -> bool:
     return bool(settings.PARLEY_EMAIL_NOTIFICATIONS)
 
 
-def _schedule(conversation: Conversation, event_key: str) -> None:
+def _schedule(conversation: Conversation, event_key: str, *, delay: int = 0) -> None:
     if not enabled() or not conversation.contact.email:
         return
     from parley.notifications.tasks import deliver_email
@@ -62,7 +62,10 @@ def _schedule(conversation: Conversation, event_key: str) -> None:
     conversation_id = conversation.pk
     # robust: a failure to queue (or, in the embedded mode, to send) never fails the request
     # that already committed; it is logged.
-    transaction.on_commit(lambda: deliver_email.delay(conversation_id, event_key), robust=True)
+    transaction.on_commit(
+        lambda: deliver_email.apply_async((conversation_id, event_key), countdown=float(delay)),
+        robust=True,
+    )
 
 
 def notify_timeline_entry(*, conversation: Conversation, message: Message) -> None:
@@ -74,12 +77,10 @@ def notify_timeline_entry(*, conversation: Conversation, message: Message) -> No
         MessageKind.IMAGE,
         MessageKind.FILE,
     }:
-        _schedule(conversation, f"{REPLY}:{message.pk}")
-    elif (
-        message.kind == MessageKind.EVENT
-        and message.data.get("event") == "status_changed"
-        and message.data.get("to") == Status.RESOLVED
-    ):
+        # Held back a little: a customer chatting in the widget reads it there instead.
+        delay = settings.PARLEY_EMAIL_REPLY_DELAY
+        _schedule(conversation, f"{REPLY}:{message.pk}", delay=delay)
+    elif message.kind == MessageKind.EVENT and message.data.get("to") == Status.RESOLVED:
         _schedule(conversation, f"{SOLVED}:{message.pk}")
 
 
@@ -120,7 +121,9 @@ def _content(conversation: Conversation, event_key: str) -> compose.Content | No
             .filter(pk=int(ref), conversation=conversation, private=False)
             .first()
         )
-        return compose.agent_reply(conversation, message, number) if message else None
+        if message is None or conversation.contact_read_seq >= message.seq:
+            return None  # gone, or the customer has read it in the widget already
+        return compose.agent_reply(conversation, message, number)
     if kind == SOLVED:
         return compose.conversation_solved(conversation, number, _survey_link(conversation))
     if kind == TICKET:
@@ -213,7 +216,7 @@ def email_deliver(*, conversation_id: int, event_key: str) -> OutboundEmail | No
     content = _content(conversation, event_key)
     if not to or content is None:
         row.failed_at = timezone.now()
-        row.error = "no address" if not to else "nothing to send"
+        row.error = "no address" if not to else "nothing to send (read already, or gone)"
         row.save(update_fields=["failed_at", "error"])
         return row
     row.to_address, row.subject = to, content.subject[:255]

@@ -9,6 +9,7 @@ import pytest
 from parley.conversations.models import Conversation, Status
 from parley.conversations.services import (
     Sender,
+    conversation_mark_read_by_contact,
     conversation_set_status,
     conversation_start,
     message_send,
@@ -210,3 +211,22 @@ def test_a_permanent_refusal_is_recorded_and_not_retried(world, smtp_server, con
     assert row.sent_at is None
     assert row.failed_at is not None
     assert "No such user" in row.error
+
+
+def test_a_reply_read_in_the_widget_before_it_is_due_is_not_emailed(
+    world, smtp_server, conversation, commit, settings
+):
+    settings.PARLEY_EMAIL_NOTIFICATIONS = False  # the job is not run at commit here…
+    with commit():
+        reply(world, conversation, "Seen live")
+    message = conversation.messages.get(body="Seen live")
+    conversation_mark_read_by_contact(conversation=conversation, seq=message.seq)
+    settings.PARLEY_EMAIL_NOTIFICATIONS = True
+
+    # …but when it comes due, after PARLEY_EMAIL_REPLY_DELAY.
+    row = email_deliver(conversation_id=conversation.pk, event_key=f"reply:{message.pk}")
+
+    assert smtp_server.received == []
+    assert row is not None
+    assert row.sent_at is None
+    assert row.failed_at is not None
