@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from parley.accounts.models import Role
 from parley.contacts.models import Contact
 from parley.conversations import services
+from parley.conversations.consumers.widget import welcome_visitor
 from parley.conversations.models import Conversation, CsatResponse, Status
 from parley.conversations.realtime import contact_group
 from parley.conversations.services.csat import LINK_MAX_AGE, LINK_SALT, csat_link
@@ -256,6 +257,17 @@ def test_an_offline_widget_learns_of_the_request_from_its_next_session(world):
     [pending] = again.data["csat"]
     assert pending["conversation"] == conversation.pk
     assert pending["rating"] is None and pending["open"] is True
+
+
+def test_the_next_welcome_lists_open_requests_only(world, conversation):
+    resolve(conversation, world.agent)
+    closed = ConversationFactory(inbox=world.inbox, contact=world.contact, status=Status.OPEN)
+    resolve(closed, world.agent)
+    age_answer(services.csat_submit(conversation=closed, rating=3), timedelta(days=2))
+
+    welcome = welcome_visitor(contact=world.contact, inbox=world.inbox, resume={})
+
+    assert [c["conversation"] for c in welcome.frame["csat"]] == [conversation.pk]
 
 
 # --- the signed link -----------------------------------------------------------------------------

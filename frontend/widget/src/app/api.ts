@@ -3,7 +3,7 @@
  * token, and the server checks the page's Origin against the inbox's allowed origins.
  */
 
-import type { Attachment, QueuePosition, Session } from './wire';
+import type { Attachment, CsatState, QueuePosition, Session } from './wire';
 
 export class ApiError extends Error {
   constructor(
@@ -56,6 +56,11 @@ export class WidgetApi {
 
   queue(token: string, conversation: number): Promise<QueuePosition> {
     return this.call<QueuePosition>(`conversations/${conversation}/queue`, undefined, token);
+  }
+
+  /** The conversation's rating request (no `answer`) or the visitor's answer to it. */
+  csat(token: string, conversation: number, answer?: { rating: number; comment: string }): Promise<CsatState> {
+    return this.call<CsatState>(`conversations/${conversation}/csat`, answer, token);
   }
 
   /** Uploads with XMLHttpRequest because fetch cannot report upload progress. */

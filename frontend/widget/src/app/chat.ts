@@ -12,7 +12,7 @@ import type { Store } from './storage';
 import { Timeline, type Pending } from './timeline';
 import { ReconnectingSocket, type SocketStatus } from './socket';
 import { uuid } from './ui/format';
-import type { Attachment, ConversationRef, Message, MessageCreate, QueuePosition, ServerFrame, Session } from './wire';
+import type { Attachment, ConversationRef, CsatState, Message, MessageCreate, QueuePosition, ServerFrame, Session } from './wire';
 
 export type ChatStatus = 'idle' | 'starting' | SocketStatus | 'refused';
 
@@ -38,6 +38,8 @@ export class Chat {
   /** Bumped by every live queue frame, so an older REST answer never overwrites a newer one. */
   private queueVersion = 0;
   private queueTimer = 0;
+  /** The rating request of the current conversation once it is resolved, with any answer. */
+  csat: CsatState | null = null;
   prechatDone: boolean;
   /** The pre-chat form's topic: sent with messages until one is stored (it routes the new
    * conversation), then forgotten. */
@@ -106,6 +108,7 @@ export class Chat {
       // The server knows fewer messages than our cache (a restored database): trust the server.
       if (this.timeline.lastSeq(c.id) > c.last_seq) this.timeline.drop(c.id);
     }
+    this.takeCsat(session.csat);
     this.persist();
     if (!this.socket) {
       const url = `${this.origin.replace(/^http/, 'ws')}/ws/widget/`;
@@ -157,6 +160,7 @@ export class Chat {
         this.everConnected = true;
         this.ready = true;
         for (const c of frame.conversations) this.conversations.set(c.id, c);
+        this.takeCsat(frame.csat);
         this.flush();
         // Frames pushed while we were away are lost: ask where we stand now.
         this.refreshQueue();
@@ -183,10 +187,20 @@ export class Chat {
         const known = this.conversations.get(frame.conversation.id);
         this.conversations.set(frame.conversation.id, frame.conversation);
         if (frame.conversation.id !== this.currentConversation()) break;
+        if (frame.conversation.status !== 'resolved') this.csat = null;
         if (frame.conversation.status !== 'queued') this.queue = null;
         else if (known?.status !== 'queued') this.refreshQueue();
         break;
       }
+      case 'csat.request':
+        if (frame.conversation < (this.currentConversation() ?? 0)) return;
+        // Asked again after a reopen, an earlier answer comes back with the full state.
+        this.csat = { conversation: frame.conversation, expires_at: frame.expires_at, rating: null, comment: '', answered_at: null, editable_until: null, open: true };
+        this.refreshCsat(frame.conversation);
+        break;
+      case 'csat.answered':
+        if (frame.conversation === this.currentConversation()) this.csat = frame.csat;
+        break;
       case 'typing':
         if (frame.by?.type === 'contact') return;
         window.clearTimeout(this.shownTypingTimer);
@@ -235,6 +249,34 @@ export class Chat {
       .catch(() => {
         /* an older server without the endpoint: no queue line, the chat works as before */
       });
+  }
+
+  /** The current conversation's open rating request among those the server lists. */
+  private takeCsat(pending: CsatState[] | undefined): void {
+    const id = this.currentConversation();
+    this.csat = pending?.find((c) => c.conversation === id) ?? (this.csat?.conversation === id ? this.csat : null);
+  }
+
+  private refreshCsat(conversation: number): void {
+    const token = this.session?.token;
+    if (!token) return;
+    this.api
+      .csat(token, conversation)
+      .then((state) => {
+        if (this.csat?.conversation !== conversation) return;
+        this.csat = state;
+        this.onChange();
+      })
+      .catch(() => {});
+  }
+
+  /** Sends (or changes) the visitor's rating; rejects with the server's ApiError. */
+  async rate(rating: number, comment: string): Promise<void> {
+    const token = this.session?.token;
+    const id = this.csat?.conversation;
+    if (!token || id === undefined) return;
+    this.csat = await this.api.csat(token, id, { rating, comment });
+    this.onChange();
   }
 
   private showTyping(name: string | null): void {

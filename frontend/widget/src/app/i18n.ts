@@ -60,6 +60,14 @@ const en = {
     reopened: 'reopened',
   } as Record<string, string>,
   statusChanged: (s: string) => `The conversation is now ${s}`,
+  csatTitle: 'How did we do?',
+  csatStar: (n: number) => `${n} of 5`,
+  csatComment: 'Anything to add? (optional)',
+  csatSend: 'Send rating',
+  csatThanks: 'Thank you for your feedback!',
+  csatChange: 'Change rating',
+  csatClosed: 'This rating can no longer be changed.',
+  csatError: 'Your rating could not be sent. Please try again.',
 };
 
 type Strings = typeof en;
@@ -118,6 +126,14 @@ const zh: Strings = {
     reopened: '已重新打开',
   },
   statusChanged: (s) => `会话状态：${s}`,
+  csatTitle: '请为本次服务评分',
+  csatStar: (n) => `${n} 星（共 5 星）`,
+  csatComment: '还有什么想告诉我们的吗？（选填）',
+  csatSend: '提交评价',
+  csatThanks: '感谢您的评价！',
+  csatChange: '修改评价',
+  csatClosed: '评价已无法修改。',
+  csatError: '评价提交失败，请重试。',
 };
 
 export function pickLocale(...hints: Array<string | null | undefined>): Locale {

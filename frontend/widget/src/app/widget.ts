@@ -9,6 +9,7 @@ import { Chat } from './chat';
 import { strings, type Locale } from './i18n';
 import { Store } from './storage';
 import { createComposer, type Composer } from './ui/composer';
+import { createCsatCard, type CsatCard } from './ui/csat';
 import { h, replaceChildren } from './ui/dom';
 import { leaveMessageForm, prechatForm } from './ui/forms';
 import { renderTimeline } from './ui/messages';
@@ -28,6 +29,7 @@ export class Widget {
   private readonly chat: Chat;
   private readonly composer: Composer;
   private readonly uploads: HTMLElement;
+  private readonly csat: CsatCard;
   private footerMode: FooterMode | null = null;
   private leaveSent = false;
   /** The visitor chose to leave a message after waiting too long in the queue. */
@@ -45,6 +47,7 @@ export class Widget {
       onFiles: (files) => void this.upload(files),
     });
     this.uploads = h('div', { class: 'uploads' });
+    this.csat = createCsatCard(this.t, (rating, comment) => this.chat.rate(rating, comment));
     this.composer.dropTarget(this.shell.footer);
     this.chat.onChange = () => this.render();
     this.bindEvents();
@@ -124,8 +127,17 @@ export class Widget {
         agentRead: chat.agentRead,
         typing: chat.typing,
       }),
+      this.csatCard(),
     );
     if (atEnd || chat.outbox.length) this.scrollToEnd();
+  }
+
+  /** The rating card of the resolved current conversation, while it can be answered. */
+  private csatCard(): HTMLElement | null {
+    const state = this.chat.csat;
+    if (!state || !(state.open || state.answered_at)) return null;
+    this.csat.update(state);
+    return this.csat.el;
   }
 
   private renderNotice(): void {

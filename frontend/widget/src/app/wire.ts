@@ -58,6 +58,19 @@ export interface Session {
   contact: { id: number; name: string };
   inbox: InboxInfo;
   conversations: ConversationRef[];
+  /** Rating requests still open (newer servers only). */
+  csat?: CsatState[];
+}
+
+/** A rating request of a resolved conversation and the visitor's answer (`csat.*` frames). */
+export interface CsatState {
+  conversation: number;
+  expires_at: string;
+  rating: number | null;
+  comment: string;
+  answered_at: string | null;
+  editable_until: string | null;
+  open: boolean;
 }
 
 /** Where the visitor's conversation stands in its inbox's queue (`queue.position`). */
@@ -71,7 +84,9 @@ export interface QueuePosition {
 
 export type ServerFrame =
   | ({ type: 'queue.position' } & QueuePosition)
-  | { type: 'welcome'; contact: { id: number; name: string }; conversations: ConversationRef[] }
+  | { type: 'welcome'; contact: { id: number; name: string }; conversations: ConversationRef[]; csat?: CsatState[] }
+  | { type: 'csat.request'; conversation: number; expires_at: string }
+  | { type: 'csat.answered'; conversation: number; csat: CsatState }
   | {
       type: 'message.ack';
       client_id: string;
