@@ -93,7 +93,8 @@ def _form_age(token: str, workspace_id: int) -> float | None:
         return None
     if not isinstance(value, dict) or value.get("w") != workspace_id:
         return None
-    return time.time() - float(value.get("t", 0))
+    age = time.time() - float(value.get("t", 0))
+    return age if age <= MAX_FORM_AGE_SECONDS else None
 
 
 class TicketWebForm(forms.Form):
