@@ -31,6 +31,7 @@ from parley.conversations.models import (
     SenderType,
     Status,
 )
+from parley.conversations.services.csat import csat_link
 from parley.notifications import compose
 from parley.notifications.models import OutboundEmail
 from parley.notifications.reply_address import reply_address
@@ -104,11 +105,8 @@ def ticket_number_of(conversation: Conversation) -> str | None:
     return told.split(":", 1)[1] if told else None
 
 
-def _survey_link(conversation: Conversation) -> str | None:
-    try:
-        from parley.conversations.services.csat import csat_link
-    except ImportError:
-        return None
+def _survey_link(conversation: Conversation) -> str:
+    """The satisfaction survey's signed rating page (parley/conversations/services/csat.py)."""
     return settings.PARLEY_PUBLIC_URL.rstrip("/") + csat_link(conversation)
 
 
