@@ -122,6 +122,7 @@ class TicketDetailView(WorkspaceAPIView):
         type = serializers.CharField(max_length=60, required=False, allow_blank=True)
         tags = serializers.ListField(child=serializers.CharField(), required=False, max_length=20)
         custom_fields = serializers.DictField(required=False)
+        status = serializers.ChoiceField(choices=["open", "pending", "solved"], required=False)
 
     @extend_schema(responses=None)
     def get(self, request: Request, workspace: str, ticket_id: int) -> Response:
@@ -142,6 +143,7 @@ class TicketDetailView(WorkspaceAPIView):
                 ticket_type=values.get("type"),
                 tags=values.get("tags"),
                 custom_fields=values.get("custom_fields"),
+                status=ViewStatus(values["status"]) if "status" in values else None,
             ),
         )
         fresh = selectors.ticket_for_member(member=self.member, ticket_id=ticket_id)

@@ -211,6 +211,12 @@ def test_read_and_patch(world: World, make_ticket: Callable[..., Ticket], order_
     assert Conversation.objects.get(pk=ticket.pk).priority == Priority.URGENT
     assert refused.status_code == 400
     assert refused.json()["fields"]["custom_fields"] == {"order_id": "is required"}
+    solved = api.patch(f"{base(world)}/tickets/{ticket.pk}/", {"status": "solved"}, format="json")
+    assert solved.status_code == 200
+    assert solved.json()["status"] == "solved"
+    assert solved.json()["conversation_status"] == Status.RESOLVED
+    bad = api.patch(f"{base(world)}/tickets/{ticket.pk}/", {"status": "closed"}, format="json")
+    assert bad.status_code == 400
     audit = AuditEvent.objects.get(action="ticket.updated")
     assert audit.data == {"type": "Refund", "tags": ["late"], "priority": "urgent"}
 

@@ -188,3 +188,49 @@ def test_an_agent_reopening_before_the_close_wins(
 
     assert tickets_close_solved(now=timezone.now()) == 0
     assert Ticket.objects.get(pk=ticket.pk).closed_at is None
+
+
+def test_status_is_set_by_its_ticket_name_and_a_closed_ticket_keeps_it(
+    world: World, make_ticket: Callable[..., Ticket], published: Published
+) -> None:
+    from parley.tickets.services import TicketChanges, ticket_update
+
+    ticket = make_ticket()
+
+    with published.committing():
+        ticket_update(
+            ticket=ticket, actor=world.supervisor, changes=TicketChanges(status=ViewStatus.SOLVED)
+        )
+
+    assert Conversation.objects.get(pk=ticket.pk).status == Status.RESOLVED
+    assert published.frames("ticket.updated")[-1]["ticket"]["status"] == ViewStatus.SOLVED
+    with pytest.raises(ApplicationError) as new:
+        ticket_update(
+            ticket=ticket, actor=world.supervisor, changes=TicketChanges(status=ViewStatus.NEW)
+        )
+    assert new.value.code == ErrorCode.INVALID
+
+    Conversation.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - timedelta(days=9))
+    tickets_close_solved(now=timezone.now())
+    with pytest.raises(ApplicationError) as closed:
+        ticket_update(
+            ticket=ticket, actor=world.supervisor, changes=TicketChanges(status=ViewStatus.OPEN)
+        )
+    assert closed.value.code == ErrorCode.INVALID_TRANSITION
+    assert Conversation.objects.get(pk=ticket.pk).status == Status.RESOLVED
+
+
+def test_the_close_command_closes_due_tickets(
+    world: World, make_ticket: Callable[..., Ticket]
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = solved(world, make_ticket, ago=timedelta(days=30))
+    out = StringIO()
+
+    call_command("close_solved_tickets", stdout=out)
+
+    assert "closed 1 ticket(s)" in out.getvalue()
+    assert Ticket.objects.get(pk=old.pk).closed_at is not None

@@ -1,4 +1,8 @@
-"""Changing a ticket's own details: type, tags, custom fields, and the conversation's priority."""
+"""Changing a ticket: type, tags, custom fields, and the conversation's priority and status.
+
+A member sets a ticket's status by its ticket view name: open, pending or solved. "New"
+and "closed" are not set: they follow from the assignment and from the reopen window. A closed
+ticket's status no longer changes (a customer reply starts a follow-up ticket instead)."""
 
 from __future__ import annotations
 
@@ -10,13 +14,21 @@ from django.db import transaction
 from parley.accounts.models import Member
 from parley.accounts.services import audit_record
 from parley.conversations import policies
+from parley.conversations.models import Status
+from parley.conversations.services import conversation_set_status
 from parley.conversations.services.timeline import append_event, lock_conversation, save_state
 from parley.errors import ApplicationError, ErrorCode
 from parley.tickets.fields import custom_fields_clean
 from parley.tickets.models import Ticket
 from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
 from parley.tickets.services.create import _check_priority, clean_type
-from parley.tickets.status import PRIORITY_NAME
+from parley.tickets.status import PRIORITY_NAME, ViewStatus
+
+SETTABLE_STATUS: dict[str, str] = {
+    ViewStatus.OPEN: Status.OPEN,
+    ViewStatus.PENDING: Status.PENDING,
+    ViewStatus.SOLVED: Status.RESOLVED,
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class TicketChanges:
     ticket_type: str | None = None
     tags: list[str] | None = None
     custom_fields: dict[str, Any] | None = None
+    status: ViewStatus | None = None
 
 
 @transaction.atomic
@@ -40,6 +53,17 @@ def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> T
         )
     current = Ticket.objects.get(pk=ticket.pk)
     current.conversation = locked
+    if changes.status is not None and changes.status not in SETTABLE_STATUS:
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            "A ticket's status is set to open, pending or solved.",
+            fields={"status": "one of open, pending, solved"},
+        )
+    if changes.status is not None and current.closed_at is not None:
+        raise ApplicationError(
+            ErrorCode.INVALID_TRANSITION,
+            f"Ticket #{current.number} is closed; a reply from the customer opens a follow-up.",
+        )
     changed: dict[str, Any] = {}
     fields: list[str] = []
     if changes.ticket_type is not None:
@@ -82,6 +106,14 @@ def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> T
         )
         save_state(locked, "priority")
         changed["priority"] = PRIORITY_NAME[changes.priority]
+    if changes.status is not None and SETTABLE_STATUS[changes.status] != locked.status:
+        # The conversation's own transition rules, events and audit record apply.
+        locked = conversation_set_status(
+            conversation=locked, status=SETTABLE_STATUS[changes.status], actor=actor
+        )
+        current.conversation = locked
+        if not changed:
+            publish_ticket_updated(current)
     if changed:
         audit_record(
             workspace=actor.workspace,
