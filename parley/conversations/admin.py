@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from parley.conversations.models import Attachment, CannedResponse, Conversation, Message
+from parley.conversations.models import (
+    Attachment,
+    CannedResponse,
+    Conversation,
+    CsatResponse,
+    Message,
+)
 
 
 class MessageInline(admin.TabularInline[Message, Conversation]):
@@ -43,3 +49,11 @@ class CannedResponseAdmin(admin.ModelAdmin[CannedResponse]):
     list_display = ["shortcut", "title", "scope", "team", "owner", "workspace"]
     list_filter = ["scope", "workspace"]
     search_fields = ["shortcut", "title", "body"]
+
+
+@admin.register(CsatResponse)
+class CsatResponseAdmin(admin.ModelAdmin[CsatResponse]):
+    list_display = ["conversation", "rating", "assignee", "team", "inbox", "resolved_at"]
+    list_filter = ["rating", "source", "workspace"]
+    raw_id_fields = ["conversation", "assignee"]
+    readonly_fields = ["resolved_at", "expires_at", "answered_at", "updated_at"]

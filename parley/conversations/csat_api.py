@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -139,22 +140,22 @@ def csat_link_page(request: HttpRequest, token: str) -> HttpResponse:
                 rating = int(request.POST.get("rating", ""))
             except ValueError:
                 rating = 0
-            response = services.csat_submit(
+            services.csat_submit(
                 conversation=conversation,
                 rating=rating,
                 comment=request.POST.get("comment", ""),
                 source=CsatSource.LINK,
             )
-            return _page(
-                request, locale, state=csat_state(response), rating=response.rating, saved=True
-            )
+            # Post/redirect/get: reloading the thank-you page sends nothing twice.
+            return redirect(f"{request.path}?{urlencode({'saved': 1, 'lang': locale})}")
         found = selectors.csat_for_conversation(conversation=conversation)
         if found is None:
             raise ApplicationError(
                 ErrorCode.CSAT_NOT_REQUESTED, "This conversation has not been resolved yet."
             )
         state = csat_state(found)
-        return _page(request, locale, state=state, rating=state["rating"])
+        saved = request.GET.get("saved") == "1" and state["answered_at"] is not None
+        return _page(request, locale, state=state, rating=state["rating"], saved=saved)
     except ApplicationError as error:
         key, status = PAGE_ERRORS.get(error.code, ("invalid", 400))
         return _page(request, locale, status=status, problem=PAGE_TEXT[locale][key])

@@ -277,12 +277,13 @@ def test_the_link_page_shows_stars_and_saves_a_rating(world, conversation):
     client = APIClient(enforce_csrf_checks=False)
 
     page = client.get(link, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-    saved = client.post(link, {"rating": "5", "comment": "很好"})
+    saved = client.post(link, {"rating": "5", "comment": "很好"}, follow=True)
 
     assert page.status_code == 200
     assert "您对本次服务满意吗" in page.content.decode()
     assert page.content.decode().count('name="rating"') == 5
     assert saved.status_code == 200
+    assert saved.redirect_chain[0][1] == 302  # a reload of the thank-you page sends nothing
     assert "Thank you for your feedback" in saved.content.decode()
     response = CsatResponse.objects.get(conversation=conversation)
     assert (response.rating, response.comment, response.source) == (5, "很好", "link")
@@ -409,6 +410,24 @@ def test_results_count_conversations_resolved_in_the_period(world):
 
     assert recent["totals"]["responses"] == 1
     assert everything["totals"]["responses"] == 2
+
+
+@pytest.mark.parametrize("group_by", ["agent", "team", "inbox"])
+def test_results_take_the_same_few_queries_however_many_groups(
+    world, group_by, django_assert_num_queries
+):
+    for n, agent in enumerate([world.agent, world.other_agent, world.supervisor]):
+        team = TeamFactory(workspace=world.workspace)
+        rated(world, agent, n + 3, team=team)
+    client = client_for(world.supervisor)
+
+    # the membership, the grouped counts, the totals, the group names
+    with django_assert_num_queries(4):
+        response = client.get(
+            f"/api/v1/workspaces/{world.workspace.slug}/csat/", {"group_by": group_by}
+        )
+
+    assert response.data["totals"]["responses"] == 3
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,18 @@ signed e-mail link page works on its own."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, LiveServer
+from tests.e2e.conftest import DEMO_PASSWORD, ROOT, LiveServer, server_env, start_server
 from tests.e2e.test_widget import (
     WIDGET,
     Agent,
@@ -124,4 +128,87 @@ def test_chinese_widget_asks_in_chinese(
     card.locator("button[type=submit]").click()
     expect(card).to_contain_text("感谢您的评价")
     screenshot(page, "zh")
+    context.close()
+
+
+# --- the signed link, on a server of our own (its secret key signs the link) ---------------------
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
+    data_dir = tmp_path_factory.mktemp("parley-csat")
+    server = start_server(data_dir)
+    yield server, data_dir
+    server.process.terminate()
+    server.process.wait(timeout=10)
+
+
+def signed_link(server: LiveServer, data_dir: Path, conversation: int) -> str:
+    """What the e-mail engineer's code does: `csat_link(conversation)`, run in the server's own
+    configuration so the link is signed with its key."""
+    code = (
+        "from parley.conversations.models import Conversation;"
+        "from parley.conversations.services import csat_link;"
+        f"print(csat_link(Conversation.objects.get(pk={conversation})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "parley.cli", "shell", "-c", code],
+        cwd=ROOT,
+        env=server_env(data_dir, server.port),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def resolved_chat(url: str) -> int:
+    """A visitor writes through the widget API; an admin resolves the conversation."""
+    with httpx.Client(base_url=url, timeout=10, headers={"Origin": url}) as visitor:
+        session = visitor.post("/api/widget/v1/sessions", json={"inbox": "demo"}).json()
+        sent = visitor.post(
+            "/api/widget/v1/messages",
+            json={"client_id": str(uuid.uuid4()), "body": "Where is my refund?"},
+            headers={"Authorization": f"Bearer {session['token']}"},
+        )
+        sent.raise_for_status()
+        conversation = int(sent.json()["conversation"])
+    with httpx.Client(base_url=url, timeout=10) as admin:
+        admin.get("/api/v1/auth/csrf").raise_for_status()
+        csrf = {"X-CSRFToken": admin.cookies.get("csrftoken") or ""}
+        admin.post(
+            "/api/v1/auth/login",
+            json={"email": "admin@demo.parley.test", "password": DEMO_PASSWORD},
+            headers=csrf,
+        ).raise_for_status()
+        admin.post(
+            f"/api/v1/workspaces/demo/conversations/{conversation}/status/",
+            json={"status": "resolved"},
+            headers={"X-CSRFToken": admin.cookies.get("csrftoken") or ""},
+        ).raise_for_status()
+    return conversation
+
+
+def test_the_email_link_page_takes_a_rating_without_login(
+    browser: Browser, own_server: tuple[LiveServer, Path], screenshot: Any
+) -> None:
+    server, data_dir = own_server
+    conversation = resolved_chat(server.url)
+    link = signed_link(server, data_dir, conversation)
+    assert link.startswith("/csat/")
+    context, page = new_visitor(browser, locale="zh-CN")
+
+    page.goto(f"{server.url}{link}")
+    expect(page.locator("h1")).to_have_text("服务评价")
+    screenshot(page, "zh-form")
+    page.locator("label[for=star4]").click()
+    page.locator("textarea[name=comment]").fill("退款很快")
+    page.locator("button[type=submit]").click()
+
+    expect(page.locator(".note")).to_contain_text("感谢您的评价")
+    expect(page.locator("input[name=rating][value='4']")).to_be_checked()
+    screenshot(page, "zh-thanks")
+    results = admin_results(server.url, group_by="inbox")
+    assert results["totals"]["distribution"]["4"] == 1
+
+    page.goto(f"{server.url}{link}x?lang=en")
+    expect(page.locator(".problem")).to_have_text("This link is not valid.")
     context.close()
