@@ -54,6 +54,13 @@ def test_escalating_a_chat_keeps_its_history_and_records_it(
     frames = published.frames("ticket.updated")
     assert frames[-1]["ticket"]["number"] == 10001
     assert frames[-1]["ticket"]["status"] == ViewStatus.OPEN
+    # Staff only: the customer learns the number from the timeline event, not the ticket frame.
+    groups = published.groups_of("ticket.updated")[-1]
+    assert f"inbox.{world.inbox.pk}" in groups
+    assert f"member.{world.agent.pk}" in groups
+    assert not any(g.startswith("contact.") for g in groups)
+    to_contact = published.frames("message.created", f"contact.{world.contact.pk}")
+    assert to_contact[-1]["message"]["data"]["event"] == "ticket_escalated"
 
 
 def test_a_conversation_is_escalated_once(world: World) -> None:
