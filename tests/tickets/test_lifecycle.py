@@ -241,3 +241,35 @@ def test_the_close_command_closes_due_tickets(
 
     assert "closed 1 ticket(s)" in out.getvalue()
     assert Ticket.objects.get(pk=old.pk).closed_at is not None
+
+
+def test_a_left_message_becomes_a_ticket_once(world: World) -> None:
+    from parley.conversations.services import contact_leave_message
+    from parley.tickets.services import ticket_from_channel
+
+    left = contact_leave_message(
+        contact=world.contact,
+        inbox=world.inbox,
+        name="Li Lei",
+        email="lilei@example.test",
+        body="Please call me back about my order.",
+    )
+
+    ticket = ticket_from_channel(
+        conversation=left.conversation, created_via=CreatedVia.LEAVE_MESSAGE
+    )
+    again = ticket_from_channel(
+        conversation=left.conversation, created_via=CreatedVia.LEAVE_MESSAGE
+    )
+
+    assert again.pk == ticket.pk == left.conversation.pk
+    assert ticket.number == 10001
+    assert ticket.created_via == CreatedVia.LEAVE_MESSAGE
+    bodies = list(
+        Message.objects.filter(conversation_id=ticket.pk)
+        .order_by("seq")
+        .values_list("body", flat=True)
+    )
+    assert "Please call me back about my order." in bodies
+    assert bodies[-1] == "Ticket #10001 created"
+    assert Ticket.objects.count() == 1

@@ -12,6 +12,7 @@ from parley.tickets.services.create import (
     ticket_contact_reply,
     ticket_create,
     ticket_escalate,
+    ticket_from_channel,
 )
 from parley.tickets.services.definitions import (
     custom_field_create,
@@ -31,6 +32,7 @@ __all__ = [
     "ticket_contact_reply",
     "ticket_create",
     "ticket_escalate",
+    "ticket_from_channel",
     "ticket_number_next",
     "ticket_update",
     "tickets_bulk_add_tag",

@@ -189,6 +189,40 @@ def ticket_escalate(
     return ticket
 
 
+@transaction.atomic
+def ticket_from_channel(
+    *, conversation: Conversation, created_via: CreatedVia, subject: str = ""
+) -> Ticket:
+    """A conversation a customer started through a channel that makes tickets (leave a message
+    now; e-mail later) becomes a ticket: the next number, an event in its timeline, the
+    ticket-created e-mail. Idempotent: a conversation that is a ticket already stays as it is."""
+    subject = clean_subject(subject)
+    locked = lock_conversation(conversation.pk)
+    existing = Ticket.objects.filter(pk=locked.pk).first()
+    if existing is not None:
+        return existing
+    ticket = Ticket.objects.create(
+        conversation=locked,
+        workspace_id=locked.workspace_id,
+        number=ticket_number_next(workspace_id=locked.workspace_id),
+        subject=subject or locked.topic,
+        created_via=created_via,
+    )
+    append_event(
+        locked,
+        body=f"Ticket #{ticket.number} created",
+        data={
+            "event": "ticket_created",
+            "ticket": ticket.number,
+            "via": str(created_via),
+            "by": None,
+        },
+    )
+    publish_ticket_updated(ticket)
+    send_ticket_created(locked.pk, ticket.number)
+    return ticket
+
+
 @dataclass(frozen=True)
 class TicketReply:
     ticket: Ticket  # the ticket the reply went to: the one written to, or its follow-up
