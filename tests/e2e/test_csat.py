@@ -84,7 +84,7 @@ def test_visitor_rates_a_resolved_conversation_in_the_widget(
     card.locator("textarea").fill("Quick and friendly <b>thanks</b>")
     card.locator("button[type=submit]").click()
     expect(card).to_contain_text("Thank you for your feedback!")
-    expect(card.locator(".star.on")).to_have_count(4)
+    expect(card.locator("span.star.on")).to_have_count(4)
     expect(card).to_contain_text("Quick and friendly <b>thanks</b>")  # text, never markup
     screenshot(page, "thanks")
 
@@ -101,9 +101,14 @@ def test_visitor_rates_a_resolved_conversation_in_the_widget(
     card.locator("button.link").click()
     card.locator("button[aria-label='5 of 5']").click()
     card.locator("button[type=submit]").click()
-    expect(card.locator(".star.on")).to_have_count(5)
+    expect(card.locator("span.star.on")).to_have_count(5)  # the thank-you shows the new rating
     detail = agent.http.get(f"/api/v1/workspaces/demo/conversations/{conversation['id']}/")
     assert detail.json()["csat"]["rating"] == 5
+
+    # Writing again starts a new conversation: the old one's card goes away.
+    write(page, "One more question")
+    expect(stored(page, "One more question")).to_be_visible()
+    expect(card).to_have_count(0)
     context.close()
 
 

@@ -135,7 +135,9 @@ export class Widget {
   /** The rating card of the resolved current conversation, while it can be answered. */
   private csatCard(): HTMLElement | null {
     const state = this.chat.csat;
-    if (!state || !(state.open || state.answered_at)) return null;
+    // Once the visitor starts a new conversation, the card of the old one goes away.
+    if (!state || state.conversation !== this.chat.currentConversation()) return null;
+    if (!(state.open || state.answered_at)) return null;
     this.csat.update(state);
     return this.csat.el;
   }
