@@ -32,6 +32,7 @@ from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes import selectors, services
 from parley.inboxes.hours_reply import negotiate_locale
 from parley.inboxes.models import Inbox
+from parley.tickets.services import ticket_leave_message
 
 
 def request_origin(request: Request) -> str | None:
@@ -190,7 +191,7 @@ class WidgetLeaveMessageView(WidgetAuthenticatedView):
     def post(self, request: Request) -> Response:
         data = self.WidgetLeaveMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = conversation_services.contact_leave_message(
+        result = ticket_leave_message(
             contact=self.contact,
             inbox=self.inbox,
             name=data.validated_data["name"],

@@ -84,3 +84,11 @@ def web_form_inbox(*, workspace: Workspace) -> Inbox | None:
     if configured is not None and configured.web_form_inbox is not None:
         return configured.web_form_inbox
     return Inbox.objects.filter(workspace=workspace).order_by("pk").first()
+
+
+def closed_ticket_exists(*, conversation_id: int) -> bool:
+    return Ticket.objects.filter(pk=conversation_id, closed_at__isnull=False).exists()
+
+
+def ticket_of(*, conversation_id: int) -> Ticket | None:
+    return Ticket.objects.filter(pk=conversation_id).first()

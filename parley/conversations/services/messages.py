@@ -23,6 +23,7 @@ from parley.conversations.models import (
     Status,
 )
 from parley.conversations.services.reads import advance_member_read
+from parley.conversations.services.status import is_closed_ticket
 from parley.conversations.services.timeline import (
     SYSTEM,
     Sender,
@@ -196,6 +197,8 @@ def contact_message_send(
         conversation = selectors.conversation_for_contact(
             contact=contact, conversation_id=conversation_id
         )
+        if is_closed_ticket(conversation.pk):
+            return _follow_up_closed_ticket(conversation, contact, inbox, body, cid)
     else:
         # Serialise a contact's "new conversation" requests so two tabs cannot start two.
         contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -221,6 +224,31 @@ def contact_message_send(
         client_id=cid,
         attachment_ids=attachment_ids,
     )
+
+
+def _follow_up_closed_ticket(
+    conversation: Conversation, contact: Contact, inbox: Inbox, body: str, cid: uuid.UUID | None
+) -> SendResult:
+    """A customer writes into a ticket closed for good: a linked follow-up ticket takes the
+    message (once per client_id: a retry finds it)."""
+    # Imported here: tickets build on conversations, not the other way round.
+    from parley.tickets.selectors import ticket_of
+    from parley.tickets.services import ticket_contact_reply
+
+    if cid is not None:
+        earlier = (
+            Message.objects.filter(
+                conversation__contact=contact, conversation__inbox=inbox, client_id=cid
+            )
+            .select_related("conversation")
+            .first()
+        )
+        if earlier is not None:
+            return SendResult(message=earlier, created=False, conversation=earlier.conversation)
+    ticket = ticket_of(conversation_id=conversation.pk)
+    assert ticket is not None
+    reply = ticket_contact_reply(ticket=ticket, body=body, client_id=cid)
+    return SendResult(message=reply.message, created=True, conversation=reply.message.conversation)
 
 
 @transaction.atomic

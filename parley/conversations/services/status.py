@@ -30,6 +30,13 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def is_closed_ticket(conversation_id: int) -> bool:
+    # Imported here: tickets build on conversations, not the other way round.
+    from parley.tickets.selectors import closed_ticket_exists
+
+    return closed_ticket_exists(conversation_id=conversation_id)
+
+
 @transaction.atomic
 def conversation_set_status(
     *, conversation: Conversation, status: str, actor: Member
@@ -45,6 +52,11 @@ def conversation_set_status(
         )
     if locked.status == status:
         return locked
+    if is_closed_ticket(locked.pk):
+        raise ApplicationError(
+            ErrorCode.INVALID_TRANSITION,
+            "A closed ticket stays closed; the customer's next message opens a follow-up.",
+        )
     if status not in TRANSITIONS[locked.status]:
         raise ApplicationError(
             ErrorCode.INVALID_TRANSITION,

@@ -13,6 +13,7 @@ from parley.tickets.services.create import (
     ticket_create,
     ticket_escalate,
     ticket_from_channel,
+    ticket_leave_message,
 )
 from parley.tickets.services.definitions import (
     custom_field_create,
@@ -33,6 +34,7 @@ __all__ = [
     "ticket_create",
     "ticket_escalate",
     "ticket_from_channel",
+    "ticket_leave_message",
     "ticket_number_next",
     "ticket_update",
     "tickets_bulk_add_tag",

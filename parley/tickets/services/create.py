@@ -14,7 +14,13 @@ from parley.accounts.services import audit_record
 from parley.contacts.models import Contact
 from parley.conversations import policies
 from parley.conversations.models import Conversation, Message, Priority
-from parley.conversations.services import Sender, conversation_start, message_send
+from parley.conversations.services import (
+    Sender,
+    SendResult,
+    contact_leave_message,
+    conversation_start,
+    message_send,
+)
 
 # Tickets extend the conversation's one timeline, so they add events the way its services do.
 from parley.conversations.services.timeline import append_event, lock_conversation, save_state
@@ -78,6 +84,7 @@ def ticket_create(
     tags: list[str] | None = None,
     custom_fields: dict[str, Any] | None = None,
     follow_up_of: Ticket | None = None,
+    client_id: str | uuid.UUID | None = None,
 ) -> Ticket:
     """A new conversation in ``inbox`` carrying the next ticket number, whose first message is
     the requester's description. Members must fill the required custom fields; a customer
@@ -120,7 +127,12 @@ def ticket_create(
     if follow_up_of is not None:
         data["follow_up_of"] = follow_up_of.number
     append_event(locked, body=f"Ticket #{ticket.number} created", data=data)
-    message_send(conversation=locked, sender=Sender.of_contact(contact), body=description)
+    message_send(
+        conversation=locked,
+        sender=Sender.of_contact(contact),
+        body=description,
+        client_id=client_id,
+    )
     ticket.conversation = locked
     if actor is not None:
         audit_record(
@@ -256,6 +268,7 @@ def ticket_contact_reply(
         created_via=current.created_via,  # type: ignore[arg-type]
         ticket_type=current.type,
         follow_up_of=current,
+        client_id=client_id,  # a retry of this reply finds the follow-up, not a third ticket
     )
     append_event(
         locked,
@@ -267,6 +280,38 @@ def ticket_contact_reply(
             "follow_up": follow_up.number,
         },
     )
-    message = follow_up.conversation.messages.order_by("-seq").first()
+    # The customer's own words: the follow-up's timeline also holds events.
+    message = follow_up.conversation.messages.filter(sender_type="contact").order_by("-seq").first()
     assert message is not None
     return TicketReply(ticket=follow_up, message=message, follow_up=True)
+
+
+@transaction.atomic
+def ticket_leave_message(
+    *,
+    contact: Contact,
+    inbox: Inbox,
+    name: str,
+    email: str,
+    body: str,
+    client_id: str | uuid.UUID | None = None,
+    auto_reply: str | None = None,
+) -> SendResult:
+    """A visitor leaves a message when nobody can chat: it is stored as a conversation and
+    becomes a ticket, with a number the customer gets by e-mail. A retry finds both again."""
+    result = contact_leave_message(
+        contact=contact,
+        inbox=inbox,
+        name=name,
+        email=email,
+        body=body,
+        client_id=client_id,
+        auto_reply=auto_reply,
+    )
+    ticket = ticket_from_channel(
+        conversation=result.conversation, created_via=CreatedVia.LEAVE_MESSAGE
+    )
+    # The conversation as it stands now, the ticket's event included.
+    return SendResult(
+        message=result.message, created=result.created, conversation=ticket.conversation
+    )
