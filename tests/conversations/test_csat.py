@@ -104,6 +104,18 @@ def test_after_the_edit_window_the_answer_is_refused_and_kept(world, conversatio
     assert (response.rating, response.comment) == (5, "great")
 
 
+def test_the_edit_window_can_come_from_the_environment(world, conversation, monkeypatch):
+    monkeypatch.setenv("PARLEY_CSAT_EDIT_WINDOW", "60")
+    resolve(conversation, world.agent)
+    response = services.csat_submit(conversation=conversation, rating=5)
+    age_answer(response, timedelta(seconds=61))
+
+    with pytest.raises(ApplicationError) as refused:
+        services.csat_submit(conversation=conversation, rating=1)
+
+    assert refused.value.code == ErrorCode.CSAT_EDIT_WINDOW_CLOSED
+
+
 def test_an_unanswered_request_expires(world, conversation):
     resolve(conversation, world.agent)
     CsatResponse.objects.filter(conversation=conversation).update(

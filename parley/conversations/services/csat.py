@@ -8,6 +8,7 @@ in an e-mail (``csat_link``); an answer may be changed for ``PARLEY_CSAT_EDIT_WI
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from typing import Literal, TypedDict
 
@@ -29,7 +30,12 @@ DEFAULT_EDIT_WINDOW = 24 * 3600
 
 
 def edit_window() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "PARLEY_CSAT_EDIT_WINDOW", DEFAULT_EDIT_WINDOW)))
+    """How long an answer may be changed: the Django setting, else the environment variable of
+    the same name (seconds), else 24 hours."""
+    seconds = getattr(settings, "PARLEY_CSAT_EDIT_WINDOW", None)
+    if seconds is None:
+        seconds = os.environ.get("PARLEY_CSAT_EDIT_WINDOW") or DEFAULT_EDIT_WINDOW
+    return timedelta(seconds=int(seconds))
 
 
 class CsatState(TypedDict):
