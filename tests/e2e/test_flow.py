@@ -312,6 +312,11 @@ def test_leave_a_message_when_no_agent_is_online(
         ).json()["results"]
     said = [m for m in messages if m["kind"] != "event"]
     assert [(m["sender"]["type"], m["body"]) for m in said] == [("contact", text)]
+    # Sent with a client_id (a resend after a lost answer cannot leave it twice), and it is a
+    # ticket now.
+    assert said[0]["client_id"]
+    events = [m["data"].get("event") for m in messages if m["kind"] == "event"]
+    assert "ticket_created" in events
 
 
 def test_both_uis_in_chinese(

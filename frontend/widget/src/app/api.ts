@@ -50,7 +50,10 @@ export class WidgetApi {
     return this.call<Session>('sessions', request);
   }
 
-  leaveMessage(token: string, body: { name: string; email: string; body: string }): Promise<unknown> {
+  leaveMessage(
+    token: string,
+    body: { name: string; email: string; body: string; client_id: string },
+  ): Promise<unknown> {
     return this.call('leave-message', body, token);
   }
 

@@ -11,6 +11,7 @@ import { Store } from './storage';
 import { createComposer, type Composer } from './ui/composer';
 import { createCsatCard, type CsatCard } from './ui/csat';
 import { h, replaceChildren } from './ui/dom';
+import { uuid } from './ui/format';
 import { leaveMessageForm, prechatForm } from './ui/forms';
 import { renderTimeline } from './ui/messages';
 import { createShell, type Shell } from './ui/shell';
@@ -214,13 +215,15 @@ export class Widget {
         }),
       );
     } else if (mode === 'leave') {
+      // One id per form: a resend after a lost answer finds the message left, not a second one.
+      const clientId = uuid();
       replaceChildren(
         footer,
         leaveMessageForm(t, async (values) => {
           const token = chat.session?.token;
           if (!token) return false;
           try {
-            await chat.api.leaveMessage(token, values);
+            await chat.api.leaveMessage(token, { ...values, client_id: clientId });
             return true;
           } catch {
             return false;
