@@ -275,9 +275,11 @@ def test_console_in_chinese_and_sign_out(
 
     # Sign out: back to the sign-in page, and the console is closed to this browser.
     page.get_by_test_id("logout").click()
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    # exact: the sign-out button itself is named 退出登录, which contains 登录.
+    expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/app/login"))
     assert page.request.get(f"{live_server.url}/api/v1/auth/me").status in (401, 403)
     page.goto(f"{live_server.url}/app/demo/conversations")
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible()
     assert "/app/login" in page.url
     screenshot(page, "signed-out")
