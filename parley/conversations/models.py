@@ -54,6 +54,8 @@ class Conversation(models.Model):
     last_activity_at = models.DateTimeField(auto_now_add=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # A member's first public reply: what first-response SLAs and KPIs measure.
+    first_response_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -507,3 +507,18 @@ def test_a_reopen_by_the_contact_has_the_same_event_shape_as_one_by_an_agent(wor
         "by": None,
         "by_contact": world.contact.pk,
     }
+
+
+def test_the_first_public_reply_of_a_member_is_the_first_response(world, conversation):
+    customer = Sender.of_contact(world.contact)
+    agent = Sender.of_member(world.agent)
+    services.message_send(conversation=conversation, sender=customer, body="where is my order?")
+    services.message_send(conversation=conversation, sender=agent, body="note", private=True)
+    conversation.refresh_from_db()
+    assert conversation.first_response_at is None
+
+    first = services.message_send(conversation=conversation, sender=agent, body="Let me look.")
+    services.message_send(conversation=conversation, sender=agent, body="Found it.")
+
+    conversation.refresh_from_db()
+    assert conversation.first_response_at == first.message.created_at

@@ -92,9 +92,11 @@ def append_entry(
         data=data or {},
         search_words=index_words(body) if kind != MessageKind.EVENT else "",
     )
-    Conversation.objects.filter(pk=conversation.pk).update(
-        last_seq=conversation.last_seq, last_activity_at=now
-    )
+    changes: dict[str, Any] = {"last_seq": conversation.last_seq, "last_activity_at": now}
+    if _is_first_response(conversation, sender=sender, kind=kind, private=private):
+        conversation.first_response_at = message.created_at
+        changes["first_response_at"] = message.created_at
+    Conversation.objects.filter(pk=conversation.pk).update(**changes)
     for attachment in attachments or []:
         attachment.message = message
         attachment.save(update_fields=["message"])
@@ -105,6 +107,18 @@ def append_entry(
     realtime.publish_on_commit(groups, frame)
     request_notifications(conversation, message)
     return message
+
+
+def _is_first_response(
+    conversation: Conversation, *, sender: Sender, kind: str, private: bool
+) -> bool:
+    """A member's first message the customer sees; notes and events are not answers."""
+    return (
+        conversation.first_response_at is None
+        and sender.type == SenderType.AGENT
+        and not private
+        and kind != MessageKind.EVENT
+    )
 
 
 def append_event(
