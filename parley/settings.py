@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "parley.routing",
     "parley.notifications",
     "parley.tickets",
+    "parley.bot",
     "parley.ops",
 ]
 

@@ -1,0 +1,133 @@
+"""The bot app's tables: the knowledge base (articles with their versions, FAQs, synonyms and the
+workspace's knowledge-base version stamp) and the intent models trained from it.
+
+Every row belongs to one workspace. Article and FAQ bodies are stored already sanitised (see
+``parley.bot.sanitize``); ``*_text`` columns keep their plain text for search and snippets.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from parley.accounts.models import Member, Workspace
+
+
+class KbLocale(models.TextChoices):
+    ZH_CN = "zh-CN", "简体中文"
+    EN = "en", "English"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class KnowledgeBaseStamp(models.Model):
+    """A counter every knowledge-base write bumps (in the writer's transaction): a search index
+    built at one value is stale once the value moves, so an edit shows on the next search."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}: v{self.version}"
+
+
+class Article(models.Model):
+    """A help-center article. The category is a label (the help center groups by it), not a
+    table: it needs no settings of its own yet."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, allow_unicode=True)
+    body = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    category = models.CharField(max_length=80, blank=True)
+    locale = models.CharField(max_length=8, choices=KbLocale.choices, default=KbLocale.EN)
+    status = models.CharField(
+        max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    view_count = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="article_slug_unique")
+        ]
+        indexes = [models.Index(fields=["workspace", "status", "locale"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArticleVersion(models.Model):
+    """What an article's title and body were after one save; restoring one saves a new one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    editor = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")
+        ]
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"
+
+
+class Faq(models.Model):
+    """A common question, the other ways customers ask it, and its answer. The intent model
+    learns from the question and paraphrases; ``intent`` names the label (``faq:<id>`` when
+    empty) and ``skill`` the routing skill a handoff from it asks for."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=300)
+    paraphrases = models.JSONField(default=list, blank=True)
+    answer = models.TextField()
+    answer_text = models.TextField(blank=True)
+    intent = models.CharField(max_length=80, blank=True)
+    skill = models.CharField(max_length=80, blank=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    locale = models.CharField(max_length=8, choices=KbLocale.choices, default=KbLocale.EN)
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "published", "locale"])]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Synonym(models.Model):
+    """A term and the words customers use for it (退款 = 退钱, 退货款); search expands both ways."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=80)
+    equivalents = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "term"], name="synonym_term_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
