@@ -17,6 +17,7 @@ from parley.config import (
     load_run_config,
 )
 from parley.notifications.smtp_config import smtp_config
+from parley.ops.schedule import beat_schedule
 
 # Lets the admin's generic classes be subscripted at run time, as the type stubs expect.
 django_stubs_ext.monkeypatch()
@@ -144,6 +145,8 @@ else:
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
+# Periodic jobs: Celery beat in production; a thread of `parley run` in the embedded mode.
+CELERY_BEAT_SCHEDULE = beat_schedule()
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- auth -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from parley.ops.demo import demo_seed
+from parley.ops.scheduler import start_embedded_scheduler
 
 
 class Command(BaseCommand):
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             # WhiteNoise reads the static files when the process starts: collect them first.
             call_command("collectstatic", interactive=False, verbosity=0)
+        if not settings.PRODUCTION:
+            # Production runs periodic jobs with Celery beat; here one thread does.
+            start_embedded_scheduler()
         if workers > 1 and not settings.RUN.redis_url:
             # The in-memory channel layer cannot span processes; that is what Redis is for.
             self.stderr.write("Several workers need REDIS_URL; starting one.")

@@ -1,0 +1,35 @@
+"""Periodic jobs, listed once.
+
+Production runs them with Celery beat (`celery -A parley beat`, which reads
+``CELERY_BEAT_SCHEDULE`` built from this list) and a worker; the embedded mode runs them on a
+thread of `parley run` (`parley.ops.scheduler`). Every job is an idempotent scan of the
+database, so a restart loses nothing: the first run after it catches up with what came due.
+
+This module imports nothing from Django: the settings read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str  # the Celery task's name: its module path and function
+    every: timedelta
+
+
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        name="tickets-close-solved",
+        task="parley.tickets.tasks.close_solved_tickets",
+        every=timedelta(minutes=5),
+    ),
+)
+
+
+def beat_schedule(jobs: tuple[PeriodicJob, ...] = PERIODIC_JOBS) -> dict[str, dict[str, Any]]:
+    return {job.name: {"task": job.task, "schedule": job.every.total_seconds()} for job in jobs}
