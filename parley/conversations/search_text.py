@@ -8,32 +8,19 @@ SQLite and PostgreSQL alike, no extension needed.
 
 from __future__ import annotations
 
-import logging
-import re
-import unicodedata
+from parley.segmentation import segment
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
-
-_WORD = re.compile(r"\w", re.UNICODE)
 MAX_INDEXED_CHARS = 4000
 
 
-def _words(tokens: list[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for token in tokens:
-        word = token.strip().lower()
-        if word and _WORD.search(word):
-            seen.setdefault(word, None)
-    return list(seen)
+def _unique(words: list[str]) -> list[str]:
+    return list(dict.fromkeys(words))
 
 
 def index_words(text: str) -> str:
-    normalised = unicodedata.normalize("NFKC", text[:MAX_INDEXED_CHARS])
-    words = _words(list(jieba.cut_for_search(normalised)))
+    words = _unique(segment(text[:MAX_INDEXED_CHARS], fine=True))
     return f" {' '.join(words)} " if words else ""
 
 
 def query_words(query: str) -> list[str]:
-    return _words(list(jieba.cut(unicodedata.normalize("NFKC", query))))[:8]
+    return _unique(segment(query))[:8]

@@ -1,0 +1,1 @@
+"""Text processing for the bot: tokenisation (Chinese and English) and BM25 retrieval."""
