@@ -3,6 +3,7 @@ isolation. Every test builds on these or on tests/factories.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from tests.factories import (
     TeamFactory,
     WorkspaceFactory,
 )
+from tests.mail import Mailbox, running_smtp_server
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -177,3 +179,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.get_closest_marker("e2e") is not None or item.nodeid.startswith("tests/e2e/")
         )
     )
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    """A local SMTP server with Django's SMTP backend and the notification settings aimed at it."""
+    with running_smtp_server() as (mailbox, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+        settings.DEFAULT_FROM_EMAIL = "Parley <support@parley.test>"
+        settings.PARLEY_REPLY_DOMAIN = "reply.parley.test"
+        settings.PARLEY_PUBLIC_URL = "https://help.parley.test"
+        settings.PARLEY_EMAIL_NOTIFICATIONS = True
+        yield mailbox

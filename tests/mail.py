@@ -1,17 +1,18 @@
-"""A real SMTP server in the test process (aiosmtpd on a free port) with Django's SMTP
-backend pointed at it; tests read what it received, parsed as a mail client would."""
+"""A real SMTP server in the test process (aiosmtpd on a free port); tests read what it
+received, parsed as a mail client would. The `smtp_server` fixture (tests/conftest.py) points
+Django's SMTP backend at one; browser tests hand its port to the server they start."""
 
 from __future__ import annotations
 
 import email
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -66,24 +67,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server(settings) -> Iterator[Mailbox]:
+@contextmanager
+def running_smtp_server() -> Iterator[tuple[Mailbox, int]]:
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "Parley <support@parley.test>"
-    settings.PARLEY_REPLY_DOMAIN = "reply.parley.test"
-    settings.PARLEY_PUBLIC_URL = "https://help.parley.test"
-    settings.PARLEY_EMAIL_NOTIFICATIONS = True
     try:
-        yield mailbox
+        yield mailbox, controller.port
     finally:
         controller.stop()
