@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from parley.accounts.selectors import member_get
+from parley.accounts.selectors import member_get, team_get
 from parley.api_base import WorkspaceAPIView
 from parley.contacts.selectors import contact_for_member
 from parley.conversations import selectors as conversation_selectors
@@ -32,6 +32,10 @@ class TicketListView(WorkspaceAPIView):
         assignee = serializers.RegexField(r"^(me|none|\d+)$", required=False)
         tag = serializers.CharField(max_length=40, required=False)
         type = serializers.CharField(max_length=60, required=False)
+        team = serializers.IntegerField(min_value=1, required=False)
+        inbox = serializers.IntegerField(min_value=1, required=False)
+        q = serializers.CharField(max_length=200, required=False)
+        ordering = serializers.ChoiceField(choices=list(selectors.ORDERINGS), default="number")
         page = serializers.IntegerField(min_value=1, default=1)
 
     class TicketCreateInput(serializers.Serializer):
@@ -54,6 +58,10 @@ class TicketListView(WorkspaceAPIView):
             OpenApiParameter("assignee", str, description="a member id, `me` or `none`"),
             OpenApiParameter("tag", str),
             OpenApiParameter("type", str),
+            OpenApiParameter("team", int),
+            OpenApiParameter("inbox", int),
+            OpenApiParameter("q", str, description="subject, requester or number"),
+            OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
             OpenApiParameter("page", int),
         ],
         responses=None,
@@ -62,13 +70,20 @@ class TicketListView(WorkspaceAPIView):
         params = self.TicketListFilters(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.validated_data
+        common: dict[str, Any] = {
+            "status": ViewStatus(filters["status"]) if "status" in filters else None,
+            "priority": PRIORITY_BY_NAME[filters["priority"]] if "priority" in filters else None,
+            "tag": filters.get("tag"),
+            "ticket_type": filters.get("type"),
+            "team": filters.get("team"),
+            "inbox": filters.get("inbox"),
+            "text": filters.get("q"),
+        }
         tickets = selectors.ticket_list(
             member=self.member,
-            status=ViewStatus(filters["status"]) if "status" in filters else None,
-            priority=PRIORITY_BY_NAME[filters["priority"]] if "priority" in filters else None,
             assignee=filters.get("assignee"),
-            tag=filters.get("tag"),
-            ticket_type=filters.get("type"),
+            ordering=filters["ordering"],
+            **common,
         )
         start = (filters["page"] - 1) * PAGE_SIZE
         rows = list(tickets[start : start + PAGE_SIZE + 1])
@@ -76,6 +91,8 @@ class TicketListView(WorkspaceAPIView):
             {
                 "results": [ticket_payload(t) for t in rows[:PAGE_SIZE]],
                 "next_page": filters["page"] + 1 if len(rows) > PAGE_SIZE else None,
+                # The console's views under the same filters: mine, unassigned, all.
+                "counts": selectors.ticket_view_counts(member=self.member, **common),
             }
         )
 
@@ -123,6 +140,7 @@ class TicketDetailView(WorkspaceAPIView):
         tags = serializers.ListField(child=serializers.CharField(), required=False, max_length=20)
         custom_fields = serializers.DictField(required=False)
         status = serializers.ChoiceField(choices=["open", "pending", "solved"], required=False)
+        subject = serializers.CharField(max_length=200, required=False)
 
     @extend_schema(responses=None)
     def get(self, request: Request, workspace: str, ticket_id: int) -> Response:
@@ -144,6 +162,7 @@ class TicketDetailView(WorkspaceAPIView):
                 tags=values.get("tags"),
                 custom_fields=values.get("custom_fields"),
                 status=ViewStatus(values["status"]) if "status" in values else None,
+                subject=values.get("subject"),
             ),
         )
         fresh = selectors.ticket_for_member(member=self.member, ticket_id=ticket_id)
@@ -178,10 +197,14 @@ class EscalateView(WorkspaceAPIView):
 class BulkView(WorkspaceAPIView):
     class BulkInput(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=200)
-        action = serializers.ChoiceField(choices=["set_priority", "add_tag", "assign", "solve"])
+        action = serializers.ChoiceField(
+            choices=["set_priority", "add_tag", "assign", "set_team", "set_status", "solve"]
+        )
         priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
         tag = serializers.CharField(max_length=40, required=False)
         assignee = serializers.IntegerField(required=False, allow_null=True)
+        team = serializers.IntegerField(required=False, allow_null=True)
+        status = serializers.ChoiceField(choices=["open", "pending", "solved"], required=False)
 
     @extend_schema(request=BulkInput, responses=None)
     def post(self, request: Request, workspace: str) -> Response:
@@ -189,7 +212,13 @@ class BulkView(WorkspaceAPIView):
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = data.validated_data
         action, ids = values["action"], values["ids"]
-        needed = {"set_priority": "priority", "add_tag": "tag", "assign": "assignee"}.get(action)
+        needed = {
+            "set_priority": "priority",
+            "add_tag": "tag",
+            "assign": "assignee",
+            "set_team": "team",
+            "set_status": "status",
+        }.get(action)
         if needed and needed not in values:
             raise ApplicationError(
                 ErrorCode.INVALID, f"{action} needs {needed}.", fields={needed: "required"}
@@ -210,6 +239,17 @@ class BulkView(WorkspaceAPIView):
             )
             changed = services.tickets_bulk_assign(
                 actor=self.member, ticket_ids=ids, assignee=assignee
+            )
+        elif action == "set_team":
+            team = (
+                team_get(workspace_id=self.member.workspace_id, team_id=values["team"])
+                if values["team"] is not None
+                else None
+            )
+            changed = services.tickets_bulk_set_team(actor=self.member, ticket_ids=ids, team=team)
+        elif action == "set_status":
+            changed = services.tickets_bulk_set_status(
+                actor=self.member, ticket_ids=ids, status=ViewStatus(values["status"])
             )
         else:
             changed = services.tickets_bulk_solve(actor=self.member, ticket_ids=ids)

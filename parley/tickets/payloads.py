@@ -33,6 +33,7 @@ class TicketPayload(TypedDict):
     inbox: PersonRef
     follow_up_of: int | None
     created_at: str
+    updated_at: str
     closed_at: str | None
 
 
@@ -66,6 +67,8 @@ def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPaylo
         "inbox": {"id": conversation.inbox_id, "name": conversation.inbox.name},
         "follow_up_of": follow_up_of.number if follow_up_of else None,
         "created_at": ticket.created_at.isoformat(),
+        # The conversation's last activity: a reply or an event changes it.
+        "updated_at": conversation.last_activity_at.isoformat(),
         "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
     }
 

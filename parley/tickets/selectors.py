@@ -3,7 +3,9 @@ conversations they may see."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 
 from parley.accounts.models import Member, Workspace
 from parley.conversations.selectors import visible_conversations
@@ -28,23 +30,30 @@ def ticket_list(
     assignee: str | None = None,
     tag: str | None = None,
     ticket_type: str | None = None,
+    team: int | None = None,
+    inbox: int | None = None,
+    text: str | None = None,
+    ordering: str = "number",
 ) -> QuerySet[Ticket]:
-    """Newest number first. ``assignee`` is a member id, ``me`` or ``none``."""
-    tickets = visible_tickets(member=member)
-    if status is not None:
-        tickets = tickets.filter(view_status_q(status))
-    if priority is not None:
-        tickets = tickets.filter(conversation__priority=priority)
+    """``ordering``: newest ``number`` (the default), most recently ``updated`` or ``created``
+    first. ``assignee`` is a member id, ``me`` or ``none``; ``text`` matches the subject, the
+    requester's name or e-mail, or the ticket number (``10023`` or ``#10023``)."""
+    tickets = ticket_filter(
+        visible_tickets(member=member),
+        status=status,
+        priority=priority,
+        tag=tag,
+        ticket_type=ticket_type,
+        team=team,
+        inbox=inbox,
+        text=text,
+    )
     if assignee == "me":
         tickets = tickets.filter(conversation__assignee=member)
     elif assignee == "none":
         tickets = tickets.filter(conversation__assignee__isnull=True)
     elif assignee:
         tickets = tickets.filter(conversation__assignee_id=int(assignee))
-    if tag:
-        tickets = tickets.filter(tags__name=tag)
-    if ticket_type:
-        tickets = tickets.filter(type=ticket_type)
     return (
         tickets.select_related(
             "conversation__inbox",
@@ -54,8 +63,65 @@ def ticket_list(
             "follow_up_of",
         )
         .prefetch_related("tags")
-        .order_by("-number")
+        .order_by(*ORDERINGS[ordering])
     )
+
+
+# Newest first, ties broken by number so pages never overlap.
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "number": ("-number",),
+    "updated": ("-conversation__last_activity_at", "-number"),
+    "created": ("-created_at", "-number"),
+}
+
+
+def ticket_filter(
+    tickets: QuerySet[Ticket],
+    *,
+    status: ViewStatus | None = None,
+    priority: int | None = None,
+    tag: str | None = None,
+    ticket_type: str | None = None,
+    team: int | None = None,
+    inbox: int | None = None,
+    text: str | None = None,
+) -> QuerySet[Ticket]:
+    """The list's filters other than the assignee (the views: mine, unassigned, all)."""
+    if status is not None:
+        tickets = tickets.filter(view_status_q(status))
+    if priority is not None:
+        tickets = tickets.filter(conversation__priority=priority)
+    if tag:
+        tickets = tickets.filter(tags__name=tag)
+    if ticket_type:
+        tickets = tickets.filter(type=ticket_type)
+    if team is not None:
+        tickets = tickets.filter(conversation__team_id=team)
+    if inbox is not None:
+        tickets = tickets.filter(conversation__inbox_id=inbox)
+    text = (text or "").strip()
+    if text:
+        match = (
+            Q(subject__icontains=text)
+            | Q(conversation__contact__name__icontains=text)
+            | Q(conversation__contact__email__icontains=text)
+        )
+        digits = text.removeprefix("#")
+        if digits.isdigit():
+            match |= Q(number=int(digits))
+        tickets = tickets.filter(match)
+    return tickets
+
+
+def ticket_view_counts(*, member: Member, **filters: Any) -> dict[str, int]:
+    """How many tickets each console view (mine, unassigned, all) holds under the same
+    filters, in one query."""
+    counts = ticket_filter(visible_tickets(member=member), **filters).aggregate(
+        mine=Count("pk", filter=Q(conversation__assignee=member), distinct=True),
+        unassigned=Count("pk", filter=Q(conversation__assignee__isnull=True), distinct=True),
+        all=Count("pk", distinct=True),
+    )
+    return {name: int(value or 0) for name, value in counts.items()}
 
 
 def ticket_for_member(*, member: Member, ticket_id: int) -> Ticket:

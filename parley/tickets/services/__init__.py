@@ -4,6 +4,8 @@ from parley.tickets.services.bulk import (
     tickets_bulk_add_tag,
     tickets_bulk_assign,
     tickets_bulk_set_priority,
+    tickets_bulk_set_status,
+    tickets_bulk_set_team,
     tickets_bulk_solve,
 )
 from parley.tickets.services.common import requester_for, ticket_number_next
@@ -40,6 +42,8 @@ __all__ = [
     "tickets_bulk_add_tag",
     "tickets_bulk_assign",
     "tickets_bulk_set_priority",
+    "tickets_bulk_set_status",
+    "tickets_bulk_set_team",
     "tickets_bulk_solve",
     "tickets_close_solved",
 ]

@@ -1,9 +1,9 @@
 """Bulk actions on a list of tickets the member may change.
 
-Priority and tags change in one UPDATE / one INSERT for all tickets, and their timeline events
+Priority, team and tags change in one UPDATE / one INSERT for all tickets, and their timeline events
 and audit records are inserted in one query each: the tickets' conversation rows are locked
 first, so each event takes the next seq of its conversation exactly as a single change would.
-Assigning and solving go through the conversation services one ticket at a time (in one
+Assigning and status changes go through the conversation services one ticket at a time (in one
 transaction): they carry routing, capacity and CSAT rules that must not be bypassed.
 """
 
@@ -15,17 +15,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from parley.accounts.models import AuditEvent, Member
+from parley.accounts.models import AuditEvent, Member, Team
 from parley.conversations import policies, realtime
-from parley.conversations.models import Conversation, Message, MessageKind, SenderType, Status
+from parley.conversations.models import Conversation, Message, MessageKind, SenderType
 from parley.conversations.payloads import message_created_frame
 from parley.conversations.selectors import visible_conversations
 from parley.conversations.services import conversation_assign, conversation_set_status
+from parley.conversations.services.timeline import request_routing
 from parley.errors import ApplicationError, ErrorCode
 from parley.tickets.models import Ticket
 from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
 from parley.tickets.services.create import _check_priority
-from parley.tickets.status import PRIORITY_NAME
+from parley.tickets.services.update import SETTABLE_STATUS
+from parley.tickets.status import PRIORITY_NAME, ViewStatus
 
 BULK_MAX = 200
 
@@ -166,6 +168,27 @@ def tickets_bulk_add_tag(*, actor: Member, ticket_ids: list[int], tag: str) -> i
 
 
 @transaction.atomic
+def tickets_bulk_set_team(*, actor: Member, ticket_ids: list[int], team: Team | None) -> int:
+    """One UPDATE whatever the number of tickets; routing then looks at each inbox once."""
+    if team is not None and team.workspace_id != actor.workspace_id:
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such team.")
+    rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
+    team_id = team.pk if team else None
+    changing = [c for c in rows if c.team_id != team_id]
+    _record(
+        actor=actor,
+        conversations=changing,
+        body=f"Team set to {team.name}" if team else "Team removed",
+        data={"event": "team_changed", "team": team_id, "by": actor.pk, "bulk": True},
+        action="ticket.bulk_team",
+        update={"team": team},
+    )
+    for inbox_id in sorted({c.inbox_id for c in changing}):
+        request_routing(inbox_id)
+    return len(changing)
+
+
+@transaction.atomic
 def tickets_bulk_assign(*, actor: Member, ticket_ids: list[int], assignee: Member | None) -> int:
     """Through the assignment service, ticket by ticket (routing and capacity rules apply)."""
     rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
@@ -178,12 +201,35 @@ def tickets_bulk_assign(*, actor: Member, ticket_ids: list[int], assignee: Membe
 
 
 @transaction.atomic
-def tickets_bulk_solve(*, actor: Member, ticket_ids: list[int]) -> int:
-    """Through the status service, ticket by ticket; already solved ones are left as they are."""
+def tickets_bulk_set_status(*, actor: Member, ticket_ids: list[int], status: ViewStatus) -> int:
+    """Through the status service, ticket by ticket (solving asks for a rating and e-mails the
+    customer); tickets already there are left as they are. A closed ticket among them refuses
+    the whole batch (409 ``invalid_transition``), so nothing changes."""
+    if status not in SETTABLE_STATUS:
+        raise ApplicationError(
+            ErrorCode.INVALID,
+            "A ticket's status is set to open, pending or solved.",
+            fields={"status": "one of open, pending, solved"},
+        )
+    target = SETTABLE_STATUS[status]
     rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
+    closed = list(
+        Ticket.objects.filter(pk__in=[c.pk for c in rows], closed_at__isnull=False)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if closed:
+        raise ApplicationError(
+            ErrorCode.INVALID_TRANSITION,
+            "Closed tickets keep their status: " + ", ".join(f"#{n}" for n in closed) + ".",
+        )
     changed = 0
     for conversation in rows:
-        if conversation.status != Status.RESOLVED:
-            conversation_set_status(conversation=conversation, status=Status.RESOLVED, actor=actor)
+        if conversation.status != target:
+            conversation_set_status(conversation=conversation, status=target, actor=actor)
             changed += 1
     return changed
+
+
+def tickets_bulk_solve(*, actor: Member, ticket_ids: list[int]) -> int:
+    return tickets_bulk_set_status(actor=actor, ticket_ids=ticket_ids, status=ViewStatus.SOLVED)

@@ -1,4 +1,5 @@
-"""Changing a ticket: type, tags, custom fields, and the conversation's priority and status.
+"""Changing a ticket: subject, type, tags, custom fields, and the conversation's priority and
+status.
 
 A member sets a ticket's status by its ticket view name: open, pending or solved. "New"
 and "closed" are not set: they follow from the assignment and from the reopen window. A closed
@@ -21,7 +22,7 @@ from parley.errors import ApplicationError, ErrorCode
 from parley.tickets.fields import custom_fields_clean
 from parley.tickets.models import Ticket
 from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
-from parley.tickets.services.create import _check_priority, clean_type
+from parley.tickets.services.create import _check_priority, clean_subject, clean_type
 from parley.tickets.status import PRIORITY_NAME, ViewStatus
 
 SETTABLE_STATUS: dict[str, str] = {
@@ -41,6 +42,7 @@ class TicketChanges:
     tags: list[str] | None = None
     custom_fields: dict[str, Any] | None = None
     status: ViewStatus | None = None
+    subject: str | None = None
 
 
 @transaction.atomic
@@ -66,6 +68,19 @@ def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> T
         )
     changed: dict[str, Any] = {}
     fields: list[str] = []
+    if changes.subject is not None:
+        subject = clean_subject(changes.subject)
+        if not subject:
+            raise ApplicationError(
+                ErrorCode.INVALID, "A ticket needs a subject.", fields={"subject": "required"}
+            )
+        if subject != current.subject:
+            changed["subject"] = subject
+            current.subject = subject
+            fields.append("subject")
+            # The conversation's topic is the subject's start, as when the ticket was made.
+            locked.topic = subject[:80]
+            save_state(locked, "topic", route=False)
     if changes.ticket_type is not None:
         new_type = clean_type(changes.ticket_type)
         if new_type != current.type:
