@@ -302,6 +302,15 @@ def next_opening(*, hours: BusinessHours, after: datetime) -> datetime | None:
     return None
 
 
+def open_windows_on(*, hours: BusinessHours, day: date) -> list[tuple[datetime, datetime]]:
+    """The open windows of ``day`` (a date of the inbox's own calendar) as UTC instants, in
+    order; SLA clocks count business time through them. Empty for hours that are always open:
+    callers count those as calendar time."""
+    if hours.always_open or hours.zone is None:
+        return []
+    return _windows(hours, hours.zone, day)
+
+
 def _require_aware(at: datetime) -> None:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("Business hours need an aware datetime, not a naive one.")
