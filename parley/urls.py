@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from parley.accounts import api as accounts_api
+from parley.bot import urls as bot_urls
 from parley.contacts import api as contacts_api
 from parley.conversations import api as conversations_api
 from parley.conversations import canned_api, csat_api, files
@@ -52,6 +53,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("conversations/<int:conversation_id>/escalate/", tickets_api.EscalateView.as_view()),
     path("ticket-fields/", tickets_api.CustomFieldListView.as_view()),
     path("ticket-fields/<int:field_id>/", tickets_api.CustomFieldDetailView.as_view()),
+    path("kb/", include(bot_urls.kb_api)),
 ]
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -76,6 +78,7 @@ widget_api_v1 = [
         inboxes_api.WidgetConversationMessagesView.as_view(),
     ),
     path("conversations/<int:conversation_id>/csat", csat_api.WidgetCsatView.as_view()),
+    *bot_urls.widget_help,
 ]
 
 urlpatterns = [
@@ -85,6 +88,7 @@ urlpatterns = [
     path("readyz", ops_views.readyz),
     path("demo/", ops_views.demo_page),
     path("support/<slug:workspace>/new", tickets_webform.web_form, name="ticket-web-form"),
+    path("help/<slug:workspace>/", include(bot_urls.help_center)),
     path("widget.js", frontend.widget_loader),
     path("app/", frontend.console_app),
     re_path(r"^app/(?P<path>.*)$", frontend.console_app),

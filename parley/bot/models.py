@@ -2,7 +2,8 @@
 workspace's knowledge-base version stamp) and the intent models trained from it.
 
 Every row belongs to one workspace. Article and FAQ bodies are stored already sanitised (see
-``parley.bot.sanitize``); ``*_text`` columns keep their plain text for search and snippets.
+``parley.bot.services.sanitize``); ``*_text`` columns keep their plain text for search and
+snippets.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class KnowledgeBaseStamp(models.Model):
         Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     version = models.PositiveBigIntegerField(default=0)
+    # With the version, tells apart two histories that reached the same number (a database
+    # restored from a backup, or tests whose transactions were rolled back).
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.workspace_id}: v{self.version}"

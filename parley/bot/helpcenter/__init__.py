@@ -1,0 +1,1 @@
+"""The public help center at /help/<workspace>/: server-rendered, indexable, no script."""

@@ -1,0 +1,35 @@
+"""The knowledge base's URLs, included by parley/urls.py: the members' API, the widget's help
+search and the public help center."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from parley.bot import api
+from parley.bot.helpcenter import views as help_views
+
+kb_api: list[URLPattern] = [
+    path("articles/", api.ArticleListView.as_view()),
+    path("articles/<int:article_id>/", api.ArticleDetailView.as_view()),
+    path("articles/<int:article_id>/publish/", api.ArticlePublishView.as_view()),
+    path("articles/<int:article_id>/versions/", api.ArticleVersionListView.as_view()),
+    path(
+        "articles/<int:article_id>/versions/<int:number>/restore/",
+        api.ArticleVersionRestoreView.as_view(),
+    ),
+    path("faqs/", api.FaqListView.as_view()),
+    path("faqs/<int:faq_id>/", api.FaqDetailView.as_view()),
+    path("synonyms/", api.SynonymListView.as_view()),
+    path("synonyms/<int:synonym_id>/", api.SynonymDetailView.as_view()),
+    path("search/", api.SearchView.as_view()),
+]
+
+widget_help: list[URLPattern] = [
+    path("help/search", api.WidgetHelpSearchView.as_view()),
+]
+
+help_center: list[URLPattern] = [
+    path("", help_views.help_home, name="help-home"),
+    path("search", help_views.help_search, name="help-search"),
+    path("articles/<str:article_slug>/", help_views.help_article, name="help-article"),
+]
