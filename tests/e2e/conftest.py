@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +46,7 @@ class LiveServer:
     process: subprocess.Popen[bytes]
 
 
-def server_env(data_dir: Path, port: int) -> dict[str, str]:
+def server_env(data_dir: Path, port: int, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         PARLEY_DATA_DIR=str(data_dir),
@@ -57,16 +57,18 @@ def server_env(data_dir: Path, port: int) -> dict[str, str]:
         PARLEY_RATE_LOGIN="1000/min",
     )
     env.pop("PARLEY_MODE", None)
+    env.update(extra or {})
     return env
 
 
-def start_server(data_dir: Path) -> LiveServer:
+def start_server(data_dir: Path, env: Mapping[str, str] | None = None) -> LiveServer:
+    """A `parley run` process of its own; ``env`` adds to or overrides its environment."""
     port = free_port()
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "parley.cli", "run", "--port", str(port)],
         cwd=ROOT,
-        env=server_env(data_dir, port),
+        env=server_env(data_dir, port, env),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
