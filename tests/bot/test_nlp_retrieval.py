@@ -58,3 +58,11 @@ def test_documents_without_titles_are_searchable():
         [IndexDoc(id=1, text="reset your password"), IndexDoc(id=2, text="x")]
     )
     assert [hit.id for hit in index.search("password reset")] == [1]
+
+
+def test_entries_with_titles_only_are_searchable():
+    docs = [
+        IndexDoc(id=1, title="怎么更改花呗手机号码", text=""),
+        IndexDoc(id=2, title="借呗怎么还款", text=""),
+    ]
+    assert SearchIndex.build(docs).search("花呗的手机号能改吗")[0].id == 1

@@ -57,13 +57,11 @@ class SearchIndex:
         self,
         *,
         ids: np.ndarray,
-        body: bm25s.BM25 | None,
-        title: bm25s.BM25 | None,
+        fields: list[tuple[float, bm25s.BM25]],
         synonyms: SynonymTable,
     ) -> None:
         self._ids = ids
-        self._body = body
-        self._title = title
+        self._fields = fields  # (weight, index); a field no document has any token in is left out
         self._synonyms = synonyms
 
     def __len__(self) -> int:
@@ -76,25 +74,27 @@ class SearchIndex:
         *,
         synonyms: Mapping[str, Sequence[str]] | None = None,
     ) -> SearchIndex:
-        table = SynonymTable.from_mapping(synonyms)
         ids = np.fromiter((doc.id for doc in docs), dtype=np.int64, count=len(docs))
-        if not docs:
-            return cls(ids=ids, body=None, title=None, synonyms=table)
-        body = _field_index([tokenize(doc.text) for doc in docs])
-        titles = [tokenize(doc.title) if doc.title else [] for doc in docs]
-        title = _field_index(titles) if any(titles) else None
-        return cls(ids=ids, body=body, title=title, synonyms=table)
+        fields = []
+        for weight, texts in (
+            (1.0, [d.text for d in docs]),
+            (TITLE_WEIGHT, [d.title for d in docs]),
+        ):
+            token_lists = [tokenize(text) if text else [] for text in texts]
+            if any(token_lists):
+                fields.append((weight, _field_index(token_lists)))
+        return cls(ids=ids, fields=fields, synonyms=SynonymTable.from_mapping(synonyms))
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
-        if self._body is None or k <= 0:
+        if not self._fields or k <= 0:
             return []
         tokens = query_tokens(query, self._synonyms)
         if not tokens:
             return []
         size = len(self._ids)
-        scores = _field_scores(self._body, tokens, size)
-        if self._title is not None:
-            scores = scores + TITLE_WEIGHT * _field_scores(self._title, tokens, size)
+        scores = np.zeros(size, dtype=np.float32)
+        for weight, field in self._fields:
+            scores += weight * _field_scores(field, tokens, size)
         matched = np.flatnonzero(scores > 0)
         if matched.size == 0:
             return []
