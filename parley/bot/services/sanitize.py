@@ -14,6 +14,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+_INLINE_TAG = re.compile(r"</?(?:a|strong|b|em|i|u|s|code)(?:\s[^>]*)?>")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -31,10 +32,11 @@ def clean_html(raw: str) -> str:
 
 
 def plain_text(cleaned: str) -> str:
-    """The words of already-cleaned HTML, one space between blocks (for search and snippets).
-    A regular expression is enough here: nh3's output is well-formed, with no comments or
-    scripts left."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", cleaned))).strip()
+    """The words of already-cleaned HTML, one space between blocks (for search and snippets);
+    inline tags go without a trace ("<b>3</b>天" is "3天"). A regular expression is enough here:
+    nh3's output is well-formed, with no comments or scripts left."""
+    text = _TAG.sub(" ", _INLINE_TAG.sub("", cleaned))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
 def snippet(text: str, length: int = 160) -> str:
