@@ -12,6 +12,9 @@ class Contact(models.Model):
     name = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     attributes = models.JSONField(default=dict, blank=True)
+    # The language the contact was last served in ("en" or "zh-CN", by the widget or the web
+    # form); e-mails to them are written in it. Empty until known: English.
+    locale = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 

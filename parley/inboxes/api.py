@@ -71,20 +71,19 @@ class WidgetSessionView(WidgetAPIView):
     def post(self, request: Request) -> Response:
         data = self.WidgetSessionInput(data=request.data)
         data.is_valid(raise_exception=True)
+        locale = request_locale(request, data.validated_data.get("locale"))
         session = services.widget_session_open(
             public_key=data.validated_data["inbox"],
             origin=request_origin(request),
             token=data.validated_data.get("token") or None,
             name=data.validated_data.get("name", ""),
             email=data.validated_data.get("email", ""),
+            locale=locale,
         )
         conversations = conversation_selectors.contact_conversations(
             contact=session.contact, inbox_id=session.inbox.pk
         )[:20]
-        availability = selectors.inbox_availability(
-            inbox=session.inbox,
-            locale=request_locale(request, data.validated_data.get("locale")),
-        )
+        availability = selectors.inbox_availability(inbox=session.inbox, locale=locale)
         next_opening = availability.next_opening
         return Response(
             {

@@ -37,7 +37,13 @@ def check_widget_origin(*, inbox: Inbox, origin: str | None) -> None:
 
 @transaction.atomic
 def widget_session_open(
-    *, public_key: str, origin: str | None, token: str | None, name: str = "", email: str = ""
+    *,
+    public_key: str,
+    origin: str | None,
+    token: str | None,
+    name: str = "",
+    email: str = "",
+    locale: str = "",
 ) -> WidgetSession:
     """Start or resume a visitor's session. An earlier valid token for this inbox returns the
     same contact, so a visitor who reloads keeps their history; anything else starts afresh."""
@@ -50,9 +56,9 @@ def widget_session_open(
             pk=identity.contact_id, workspace_id=inbox.workspace_id
         ).first()
     if contact is None:
-        contact = contact_create(workspace=inbox.workspace, name=name, email=email)
+        contact = contact_create(workspace=inbox.workspace, name=name, email=email, locale=locale)
     else:
-        contact = contact_touch(contact=contact, name=name, email=email)
+        contact = contact_touch(contact=contact, name=name, email=email, locale=locale)
     return WidgetSession(
         token=issue_token(contact_id=contact.pk, inbox_id=inbox.pk), contact=contact, inbox=inbox
     )

@@ -1,5 +1,6 @@
 """What an e-mail to a contact says: subject, plain-text and HTML bodies. Pure functions of
-the conversation and the event; the HTML is built from escaped text only."""
+the conversation and the event; the HTML is built from escaped text only. Written in the
+contact's language (``Contact.locale``: English or Simplified Chinese)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,50 @@ from django.utils.safestring import SafeString
 from parley.conversations.models import Conversation, Message, MessageKind, SenderType
 
 TOPIC_CHARS = 70
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "conversation_with": "Your conversation with {workspace}",
+        "our_team": "Our team",
+        "attached": "Attached in the conversation: ",
+        "replied": "{agent} replied:",
+        "reply_footer": "Reply to this e-mail to answer; your reply goes to the same conversation.",
+        "re": "Re: ",
+        "your_request": "Your request #{number}",
+        "your_conversation": "Your conversation",
+        "solved": "{what} has been marked as solved.",
+        "solved_again": (
+            "If something is still not right, reply to this e-mail and we will pick it up again."
+        ),
+        "rate": "How did we do? Rate our service:",
+        "solved_subject": "Solved: ",
+        "received": "We have received your request. Its number is #{number}.",
+        "received_next": (
+            "We will answer by e-mail. Reply to this e-mail to add anything; "
+            "please keep the number in the subject."
+        ),
+    },
+    "zh-CN": {
+        "conversation_with": "您与{workspace}的会话",
+        "our_team": "客服团队",
+        "attached": "会话中的附件：",
+        "replied": "{agent} 回复了您：",
+        "reply_footer": "直接回复此邮件即可继续沟通，您的回复会进入同一会话。",
+        "re": "回复：",
+        "your_request": "您的工单 #{number}",
+        "your_conversation": "您的会话",
+        "solved": "{what}已标记为已解决。",
+        "solved_again": "如果问题仍未解决，请直接回复此邮件，我们会继续为您处理。",
+        "rate": "请为本次服务评分：",
+        "solved_subject": "已解决：",
+        "received": "我们已收到您的请求，工单号为 #{number}。",
+        "received_next": "我们将通过邮件答复您。如需补充，请直接回复此邮件，并保留主题中的工单号。",
+    },
+}
+
+
+def _text(conversation: Conversation) -> dict[str, str]:
+    return TEXT.get(conversation.contact.locale, TEXT["en"])
 
 
 @dataclass(frozen=True)
@@ -40,7 +85,9 @@ def topic_of(conversation: Conversation) -> str:
     )
     line = (first or "").strip().splitlines()[0] if (first or "").strip() else ""
     if not line:
-        return f"Your conversation with {conversation.inbox.workspace.name}"
+        return _text(conversation)["conversation_with"].format(
+            workspace=conversation.inbox.workspace.name
+        )
     return line if len(line) <= TOPIC_CHARS else line[: TOPIC_CHARS - 1] + "…"
 
 
@@ -57,14 +104,16 @@ def _html(paragraphs: list[str], link: str | None = None, link_text: str = "") -
 
 
 def agent_reply(conversation: Conversation, message: Message, ticket_number: str | None) -> Content:
-    agent = message.sender_member.name if message.sender_member else "Our team"
+    t = _text(conversation)
+    agent = message.sender_member.name if message.sender_member else t["our_team"]
     files = [a.name for a in message.attachments.all()]
     lines = [message.body] if message.body.strip() else []
     if files:
-        lines.append("Attached in the conversation: " + ", ".join(files))
-    intro = f"{agent} replied:"
-    footer = "Reply to this e-mail to answer; your reply goes to the same conversation."
-    subject = f"{subject_tag(conversation, ticket_number)} Re: {_one_line(topic_of(conversation))}"
+        lines.append(t["attached"] + ", ".join(files))
+    intro = t["replied"].format(agent=agent)
+    footer = t["reply_footer"]
+    topic = _one_line(topic_of(conversation))
+    subject = f"{subject_tag(conversation, ticket_number)} {t['re']}{topic}"
     text = "\n\n".join([intro, *lines, "-- ", footer])
     return Content(subject=subject, text=text, html=_html([intro, *lines, footer]))
 
@@ -72,24 +121,20 @@ def agent_reply(conversation: Conversation, message: Message, ticket_number: str
 def conversation_solved(
     conversation: Conversation, ticket_number: str | None, survey_link: str | None
 ) -> Content:
-    what = f"Your request #{ticket_number}" if ticket_number else "Your conversation"
-    lines = [
-        f"{what} has been marked as solved.",
-        "If something is still not right, reply to this e-mail and we will pick it up again.",
-    ]
-    ask = "How did we do? Rate our service:"
-    subject = (
-        f"{subject_tag(conversation, ticket_number)} Solved: {_one_line(topic_of(conversation))}"
+    t = _text(conversation)
+    what = (
+        t["your_request"].format(number=ticket_number) if ticket_number else t["your_conversation"]
     )
+    lines = [t["solved"].format(what=what), t["solved_again"]]
+    ask = t["rate"]
+    topic = _one_line(topic_of(conversation))
+    subject = f"{subject_tag(conversation, ticket_number)} {t['solved_subject']}{topic}"
     text = "\n\n".join(lines + ([f"{ask} {survey_link}"] if survey_link else []))
     return Content(subject=subject, text=text, html=_html(lines, survey_link, ask))
 
 
 def ticket_created(conversation: Conversation, ticket_number: str) -> Content:
-    lines = [
-        f"We have received your request. Its number is #{ticket_number}.",
-        "We will answer by e-mail. Reply to this e-mail to add anything; "
-        "please keep the number in the subject.",
-    ]
+    t = _text(conversation)
+    lines = [t["received"].format(number=ticket_number), t["received_next"]]
     subject = f"{subject_tag(conversation, ticket_number)} {_one_line(topic_of(conversation))}"
     return Content(subject=subject, text="\n\n".join(lines), html=_html(lines))

@@ -171,7 +171,12 @@ def web_form(request: HttpRequest, workspace: str) -> HttpResponse:
     if age < MIN_FILL_SECONDS:
         return _page(request, space, _fresh_form(space, data), error="too_fast", status=400)
     try:
-        contact = services.requester_for(workspace=space, name=data["name"], email=data["email"])
+        contact = services.requester_for(
+            workspace=space,
+            name=data["name"],
+            email=data["email"],
+            locale="zh-CN" if _language(request) == "zh-hans" else "en",
+        )
         ticket = services.ticket_create(
             inbox=inbox,
             contact=contact,

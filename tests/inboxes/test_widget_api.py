@@ -38,6 +38,17 @@ def test_a_session_creates_an_anonymous_contact_and_a_token(world):
     assert response["Access-Control-Allow-Origin"] in ("*", ORIGIN)
 
 
+def test_the_session_remembers_the_language_the_visitor_is_served_in(world):
+    first = open_session(world.inbox, locale="zh-CN").json()
+    contact = Contact.objects.get(pk=first["contact"]["id"])
+    assert contact.locale == "zh-CN"
+
+    open_session(world.inbox, token=first["token"], locale="en-GB")
+
+    contact.refresh_from_db()
+    assert contact.locale == "en"
+
+
 def test_an_earlier_token_returns_the_same_contact_and_their_conversations(world):
     first = open_session(world.inbox).json()
     widget_client(first["token"]).post(

@@ -138,6 +138,25 @@ def test_chinese_subject_and_body_round_trip(world, smtp_server, commit):
     assert mail.message.get_body(("plain",)).get_content_charset() == "utf-8"
 
 
+def test_a_chinese_speaking_customer_gets_chinese_emails(world, smtp_server, commit):
+    world.contact.locale = "zh-CN"
+    world.contact.save(update_fields=["locale"])
+    with commit():
+        started = conversation_start(inbox=world.inbox, contact=world.contact, topic="发票")
+        send_ticket_created(started.pk, 10031)
+    with commit():
+        reply(world, started, "已经为您重新开具。")
+    with commit():
+        conversation_set_status(conversation=started, status=Status.RESOLVED, actor=world.agent)
+
+    created, replied, solved = smtp_server.received
+    assert "工单号为 #10031" in created.text()
+    assert replied.message["Subject"] == "[#10031] 回复：发票"
+    assert f"{world.agent.name} 回复了您：" in replied.text()
+    assert solved.message["Subject"] == "[#10031] 已解决：发票"
+    assert "请为本次服务评分" in solved.text() and "请为本次服务评分" in solved.html()
+
+
 def test_no_email_for_private_notes_or_contact_messages(world, smtp_server, conversation, commit):
     with commit():
         reply(world, conversation, "Customer seems upset", private=True)

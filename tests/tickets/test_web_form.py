@@ -59,6 +59,12 @@ def test_a_person_opens_a_ticket_and_sees_its_number(world: World, client: Clien
     assert number is not None and int(number.group(1)) == ticket.number
 
 
+def test_the_requester_is_written_to_in_the_forms_language(world: World, client: Client) -> None:
+    client.post(url(world) + "?lang=zh-hans", filled(world))
+
+    assert Ticket.objects.get().requester.locale == "zh-CN"
+
+
 def test_a_known_email_is_the_same_requester(world: World, client: Client) -> None:
     client.post(url(world), filled(world, email=world.contact.email))
 

@@ -30,7 +30,7 @@ def ticket_number_next(*, workspace_id: int) -> int:
     return counter.last_number
 
 
-def requester_for(*, workspace: Workspace, name: str, email: str) -> Contact:
+def requester_for(*, workspace: Workspace, name: str, email: str, locale: str = "") -> Contact:
     """The workspace's contact with this e-mail address (details as given now), or a new one."""
     email = email.strip().lower()
     contact = (
@@ -39,8 +39,10 @@ def requester_for(*, workspace: Workspace, name: str, email: str) -> Contact:
         else None
     )
     if contact is None:
-        return contact_create(workspace=workspace, name=name, email=email)
-    return contact_touch(contact=contact, name=name, email=email, overwrite=bool(name.strip()))
+        return contact_create(workspace=workspace, name=name, email=email, locale=locale)
+    return contact_touch(
+        contact=contact, name=name, email=email, locale=locale, overwrite=bool(name.strip())
+    )
 
 
 def clean_tag_names(names: list[str]) -> list[str]:
