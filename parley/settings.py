@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "parley.routing",
     "parley.notifications",
     "parley.tickets",
+    "parley.automation",
     "parley.bot",
     "parley.ops",
 ]

@@ -43,6 +43,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("inboxes/<int:inbox_id>/", inboxes_api.InboxDetailView.as_view()),
     path("search/", conversations_api.SearchView.as_view()),
     path("csat/", csat_api.CsatResultsView.as_view()),
+    path("", include("parley.automation.urls")),
     path("members/", accounts_api.MemberListView.as_view()),
     path("teams/", accounts_api.TeamListView.as_view()),
     path("tokens/", accounts_api.ApiTokenListView.as_view()),

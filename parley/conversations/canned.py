@@ -6,6 +6,7 @@ supervisors and admins manage team and workspace ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from parley.accounts.models import Member, Team
 from parley.accounts.services import audit_record
+from parley.contacts.models import Contact
 from parley.conversations.models import CannedResponse, CannedScope
 from parley.conversations.policies import is_supervising
 from parley.conversations.text import clean_body
@@ -123,3 +125,20 @@ def canned_delete(*, member: Member, canned: CannedResponse) -> None:
             data={"shortcut": canned.shortcut},
         )
     canned.delete()
+
+
+_VARIABLE = re.compile(r"\{\{\s*([a-z]+\.[a-z]+)\s*\}\}")
+
+
+def canned_render(*, body: str, contact: Contact, agent: Member | None) -> str:
+    """A reply's variables filled in on the server, for replies sent without a person typing
+    them (automation rules, macros). The same names as the console's `fillVariables`; a
+    variable without a value becomes empty rather than reach the customer as ``{{…}}``."""
+    values = {
+        "contact.name": contact.name,
+        "contact.email": contact.email,
+        "agent.name": agent.name if agent is not None else "",
+    }
+    filled = _VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), body)
+    # "Hi , …" when the name is unknown reads worse than "Hi, …".
+    return re.sub(r"[ \t]+([,，!！.。])", r"\1", filled)

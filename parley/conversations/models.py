@@ -56,6 +56,8 @@ class Conversation(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     # A member's first public reply: what first-response SLAs and KPIs measure.
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # Marked as spam (by an automation rule): resolved without a survey, left out of lists.
+    spam = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

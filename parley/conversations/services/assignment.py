@@ -68,6 +68,7 @@ def conversation_assign(
         target=locked,
         data={"assignee": locked.assignee_id, "previous": previous},
     )
+    _automation_after_update(locked, ["assignee"])
     return locked
 
 
@@ -103,6 +104,7 @@ def conversation_set_team(
         target=locked,
         data={"team": locked.team_id, "previous": previous},
     )
+    _automation_after_update(locked, ["team"])
     return locked
 
 
@@ -220,4 +222,12 @@ def conversation_transfer(
         target=locked,
         data={k: v for k, v in data.items() if k != "event"},
     )
+    _automation_after_update(locked, ["assignee", "team"])
     return locked
+
+
+def _automation_after_update(conversation: Conversation, changed: list[str]) -> None:
+    # Imported here: automation builds on these services.
+    from parley.automation.hooks import automation_after_update
+
+    automation_after_update(conversation=conversation, changed=changed)

@@ -119,6 +119,12 @@ def message_send(
         kind=_kind_of(files),
         attachments=files,
     )
+    if sender.contact is not None:
+        # Imported here: automation builds on these services. Its rules run now, before
+        # commit, so a message they mark as spam is never routed.
+        from parley.automation.hooks import automation_after_customer_message
+
+        automation_after_customer_message(conversation=locked, message=message)
     if sender.member is not None:
         advance_member_read(conversation=locked, member=sender.member, seq=locked.last_seq)
     return SendResult(message=message, created=True, conversation=locked)
@@ -133,6 +139,8 @@ def _kind_of(files: list[Attachment]) -> str:
 
 
 def _contact_wakes_conversation(conversation: Conversation) -> None:
+    if conversation.spam:
+        return  # spam stays resolved whatever the sender writes next
     if conversation.status == Status.RESOLVED:
         conversation.status = Status.OPEN if conversation.assignee_id else Status.QUEUED
         conversation.resolved_at = None

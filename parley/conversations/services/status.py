@@ -79,4 +79,8 @@ def conversation_set_status(
         target=locked,
         data={"from": previous, "to": status},
     )
+    # Imported here: automation builds on these services.
+    from parley.automation.hooks import automation_after_update
+
+    automation_after_update(conversation=locked, changed=["status"])
     return locked

@@ -161,7 +161,7 @@ def save_state(
         conversation.assigned_at = now
         changed.add("assigned_at")
     conversation.save(update_fields=sorted(changed))
-    if "status" in fields and conversation.status == Status.RESOLVED:
+    if "status" in fields and conversation.status == Status.RESOLVED and not conversation.spam:
         csat_request(conversation=conversation)
     realtime.publish_conversation_updated(conversation, extra_members=also_tell or [])
     if route:

@@ -311,6 +311,14 @@ def ticket_leave_message(
     ticket = ticket_from_channel(
         conversation=result.conversation, created_via=CreatedVia.LEAVE_MESSAGE
     )
+    if result.created:
+        # Rules see the left message once it is a ticket (so they may tag it). Imported
+        # here: automation builds on the ticket services.
+        from parley.automation.hooks import automation_after_customer_message
+
+        automation_after_customer_message(
+            conversation=ticket.conversation, message=result.message
+        )
     # The conversation as it stands now, the ticket's event included.
     return SendResult(
         message=result.message, created=result.created, conversation=ticket.conversation

@@ -138,4 +138,11 @@ def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> T
             data=changed,
         )
         publish_ticket_updated(current)
+    # A status change was announced to automation by conversation_set_status already.
+    # Imported here: automation builds on the ticket services.
+    from parley.automation.hooks import automation_after_update
+
+    automation_after_update(
+        conversation=locked, changed=[k for k in ("priority", "tags") if k in changed]
+    )
     return current
