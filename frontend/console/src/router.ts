@@ -29,6 +29,11 @@ export const router = createRouter({
           component: () => import("./views/CannedResponsesView.vue"),
         },
         {
+          path: "knowledge-base",
+          name: "knowledge-base",
+          component: () => import("./views/KnowledgeBaseView.vue"),
+        },
+        {
           path: "supervisor",
           name: "supervisor",
           component: () => import("./views/SupervisorView.vue"),

@@ -22,6 +22,12 @@ export interface SessionRequest {
   topic?: string;
 }
 
+export interface HelpHit {
+  title: string;
+  snippet: string;
+  url: string;
+}
+
 export class WidgetApi {
   constructor(private readonly origin: string) {}
 
@@ -44,6 +50,12 @@ export class WidgetApi {
     const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) throw new ApiError(response.status, String(data.code ?? 'error'));
     return data as T;
+  }
+
+  /** Published help articles that match `q` (no session needed: the inbox key and Origin). */
+  helpSearch(inbox: string, q: string, locale: string): Promise<{ results: HelpHit[] }> {
+    const query = new URLSearchParams({ inbox, q, locale });
+    return this.call<{ results: HelpHit[] }>(`help/search?${query}`, undefined);
   }
 
   session(request: SessionRequest): Promise<Session> {

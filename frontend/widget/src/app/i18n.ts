@@ -68,6 +68,10 @@ const en = {
   csatChange: 'Change rating',
   csatClosed: 'This rating can no longer be changed.',
   csatError: 'Your rating could not be sent. Please try again.',
+  helpTitle: 'Search help articles',
+  helpPlaceholder: 'Type your question…',
+  helpNone: (q: string) => `No articles match “${q}”. Write to us below.`,
+  helpError: 'The help search is not available right now.',
 };
 
 type Strings = typeof en;
@@ -134,6 +138,10 @@ const zh: Strings = {
   csatChange: '修改评价',
   csatClosed: '评价已无法修改。',
   csatError: '评价提交失败，请重试。',
+  helpTitle: '搜索帮助文章',
+  helpPlaceholder: '请输入您的问题…',
+  helpNone: (q) => `没有找到与“${q}”相关的文章，您可以在下方直接给我们留言。`,
+  helpError: '帮助搜索暂时不可用。',
 };
 
 export function pickLocale(...hints: Array<string | null | undefined>): Locale {

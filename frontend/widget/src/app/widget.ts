@@ -13,6 +13,7 @@ import { createCsatCard, type CsatCard } from './ui/csat';
 import { h, replaceChildren } from './ui/dom';
 import { uuid } from './ui/format';
 import { leaveMessageForm, prechatForm } from './ui/forms';
+import { createHelpSearch, type HelpSearch } from './ui/help';
 import { renderTimeline } from './ui/messages';
 import { createShell, type Shell } from './ui/shell';
 
@@ -31,6 +32,7 @@ export class Widget {
   private readonly composer: Composer;
   private readonly uploads: HTMLElement;
   private readonly csat: CsatCard;
+  private readonly help: HelpSearch;
   private footerMode: FooterMode | null = null;
   private leaveSent = false;
   /** The visitor chose to leave a message after waiting too long in the queue. */
@@ -50,6 +52,8 @@ export class Widget {
     this.uploads = h('div', { class: 'uploads' });
     this.csat = createCsatCard(this.t, (rating, comment) => this.chat.rate(rating, comment));
     this.composer.dropTarget(this.shell.footer);
+    this.help = createHelpSearch(this.t, this.chat.api, config.inbox, config.locale);
+    this.shell.log.before(this.help.el);
     this.chat.onChange = () => this.render();
     this.bindEvents();
     // A returning visitor reconnects at once (badge, missed replies); a new one only on open,
@@ -112,6 +116,8 @@ export class Widget {
     this.renderNotice();
     this.renderQueue();
     this.renderFooter();
+    // The help search is for before a chat: once the visitor has written, the chat takes over.
+    this.help.el.hidden = chat.status === 'refused' || !this.isFresh();
 
     const log = shell.log;
     const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
@@ -190,9 +196,13 @@ export class Widget {
     if (!inbox) return chat.status === 'offline' ? 'composer' : 'none';
     if (inbox?.online === false && !this.leaveSent) return 'leave';
     if (this.leaveChosen && chat.queue?.offer_leave_message) return 'leave';
-    const fresh = chat.timeline.conversationIds().length === 0 && chat.outbox.length === 0;
-    if (inbox?.prechat?.enabled && !chat.prechatDone && fresh) return 'prechat';
+    if (inbox?.prechat?.enabled && !chat.prechatDone && this.isFresh()) return 'prechat';
     return 'composer';
+  }
+
+  /** No conversation yet and nothing waiting to be sent. */
+  private isFresh(): boolean {
+    return this.chat.timeline.conversationIds().length === 0 && this.chat.outbox.length === 0;
   }
 
   private renderFooter(): void {
