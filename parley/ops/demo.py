@@ -10,8 +10,10 @@ from django.db import transaction
 
 from parley.accounts.models import Role, Workspace
 from parley.accounts.services import member_add, team_ensure, user_ensure
+from parley.automation.demo import automation_demo_seed
 from parley.conversations.models import CannedResponse, CannedScope
 from parley.inboxes.models import Inbox, InboxKind
+from parley.quality.demo import demo_scorecard
 
 DEMO_PASSWORD = "parley-demo"
 DEMO_INBOX_KEY = "demo"
@@ -80,6 +82,8 @@ def demo_seed(*, port: int) -> DemoSeed:
             defaults={"title": title, "body": body},
         )
     inbox.teams.add(*teams)
+    automation_demo_seed(workspace=workspace)
+    demo_scorecard(workspace=workspace)
     return DemoSeed(
         workspace=workspace,
         inbox=inbox,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from parley.automation import engine
-from parley.automation.models import Rule, RuleRun
+from parley.automation.models import Macro, Rule, RuleRun
 from parley.conversations.models import (
     CannedResponse,
     CannedScope,
@@ -21,12 +21,12 @@ from parley.conversations.models import (
     SenderType,
     Status,
 )
-from parley.conversations.services import conversation_set_status
+from parley.conversations.services import contact_message_send, conversation_set_status
 from parley.inboxes.models import InboxKind
 from parley.tickets.models import CreatedVia, Ticket
 from parley.tickets.services import ticket_create
 from tests.conftest import World
-from tests.factories import TeamFactory
+from tests.factories import ContactFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -441,3 +441,25 @@ def test_leave_a_message_runs_rules_on_the_ticket(world: World, make_rule: MakeR
 
     ticket = Ticket.objects.get(pk=result.conversation.pk)
     assert list(ticket.tags.values_list("name", flat=True)) == ["after-hours"]
+
+
+def test_the_demo_rule_routes_refunds_to_consulting(settings: Any) -> None:
+    from parley.ops.demo import demo_seed
+
+    settings.PARLEY_DEMO = True
+    seed = demo_seed(port=8000)
+    demo_seed(port=8000)  # idempotent: one rule, two macros
+
+    result = contact_message_send(
+        contact=ContactFactory(workspace=seed.workspace),
+        inbox=seed.inbox,
+        conversation_id=None,
+        body="我想退款",
+        client_id=None,
+    )
+
+    conversation = Conversation.objects.select_related("team").get(pk=result.conversation.pk)
+    assert conversation.team is not None and conversation.team.name == "Consulting"
+    assert conversation.priority == Priority.HIGH
+    assert Rule.objects.filter(workspace=seed.workspace).count() == 1
+    assert Macro.objects.filter(workspace=seed.workspace).count() == 2
