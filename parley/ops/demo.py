@@ -13,7 +13,6 @@ from parley.accounts.services import member_add, team_ensure, user_ensure
 from parley.automation.demo import automation_demo_seed
 from parley.conversations.models import CannedResponse, CannedScope
 from parley.inboxes.models import Inbox, InboxKind
-from parley.quality.demo import demo_scorecard
 
 DEMO_PASSWORD = "parley-demo"
 DEMO_INBOX_KEY = "demo"
@@ -83,7 +82,6 @@ def demo_seed(*, port: int) -> DemoSeed:
         )
     inbox.teams.add(*teams)
     automation_demo_seed(workspace=workspace)
-    demo_scorecard(workspace=workspace)
     return DemoSeed(
         workspace=workspace,
         inbox=inbox,
