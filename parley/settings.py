@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "parley.tickets",
     "parley.automation",
     "parley.bot",
+    "parley.quality",
+    "parley.analytics",
     "parley.ops",
 ]
 

@@ -55,6 +55,8 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("ticket-fields/", tickets_api.CustomFieldListView.as_view()),
     path("ticket-fields/<int:field_id>/", tickets_api.CustomFieldDetailView.as_view()),
     path("kb/", include(bot_urls.kb_api)),
+    path("quality/", include("parley.quality.urls")),
+    path("analytics/", include("parley.analytics.urls")),
 ]
 
 api_v1: list[URLPattern | URLResolver] = [

@@ -180,6 +180,8 @@ def _bucket_out(bucket: CsatBucket) -> dict[str, Any]:
         "responses": bucket.responses,
         "average": bucket.average,
         "distribution": bucket.distribution,
+        "satisfied": bucket.satisfied,
+        "satisfied_percent": bucket.satisfied_percent,
     }
 
 

@@ -180,6 +180,11 @@ class CsatBucket:
     responses: int
     average: float | None
     distribution: dict[str, int]
+    satisfied: int = 0  # ratings of 4 or 5
+
+    @property
+    def satisfied_percent(self) -> float | None:
+        return round(100 * self.satisfied / self.responses, 1) if self.responses else None
 
 
 def _bucket(key: dict[str, Any] | None, row: dict[str, Any]) -> CsatBucket:
@@ -187,7 +192,39 @@ def _bucket(key: dict[str, Any] | None, row: dict[str, Any]) -> CsatBucket:
     responses = sum(distribution.values())
     total = sum(n * count for n, count in zip(range(1, 6), distribution.values(), strict=True))
     average = round(total / responses, 2) if responses else None
-    return CsatBucket(key=key, responses=responses, average=average, distribution=distribution)
+    satisfied = distribution["4"] + distribution["5"]
+    return CsatBucket(
+        key=key,
+        responses=responses,
+        average=average,
+        distribution=distribution,
+        satisfied=satisfied,
+    )
+
+
+def _csat_counts() -> dict[str, Any]:
+    return {f"r{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)}
+
+
+def csat_summary(
+    *, workspace_id: int, start: datetime, end: datetime, group_by: str
+) -> dict[int, CsatBucket]:
+    """Answered ratings of conversations resolved in [start, end) per agent, team or inbox id
+    (as at resolve time), for reports that name the groups themselves: one grouped query."""
+    field = CSAT_GROUPS[group_by]
+    rows = (
+        CsatResponse.objects.filter(
+            workspace_id=workspace_id,
+            rating__isnull=False,
+            resolved_at__gte=start,
+            resolved_at__lt=end,
+        )
+        .exclude(**{f"{field}__isnull": True})
+        .values(field)
+        .annotate(**_csat_counts())
+        .order_by(field)
+    )
+    return {row[field]: _bucket({"id": row[field]}, row) for row in rows}
 
 
 def csat_results(
@@ -205,7 +242,7 @@ def csat_results(
     )
     if not member.is_supervising:
         rows = rows.filter(assignee=member)
-    counts = {f"r{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)}
+    counts = _csat_counts()
     grouped = list(rows.values(field).annotate(**counts).order_by(field))
     totals = rows.aggregate(**counts)
     ids = [row[field] for row in grouped if row[field] is not None]

@@ -28,6 +28,11 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         task="parley.tickets.tasks.close_solved_tickets",
         every=timedelta(minutes=5),
     ),
+    PeriodicJob(
+        name="quality-weekly-sample",
+        task="parley.quality.tasks.sample_weekly_reviews",
+        every=timedelta(hours=1),
+    ),
 )
 
 

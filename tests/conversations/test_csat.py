@@ -365,6 +365,8 @@ def test_results_per_agent_with_averages_distribution_and_totals(world):
         "responses": 3,
         "average": 3.33,
         "distribution": {"1": 1, "2": 0, "3": 0, "4": 1, "5": 1},
+        "satisfied": 2,
+        "satisfied_percent": 66.7,
     }
 
 
