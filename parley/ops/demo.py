@@ -11,6 +11,7 @@ from django.db import transaction
 from parley.accounts.models import Role, Workspace
 from parley.accounts.services import member_add, team_ensure, user_ensure
 from parley.automation.demo import automation_demo_seed
+from parley.bot.demo import kb_demo_seed
 from parley.conversations.models import CannedResponse, CannedScope
 from parley.inboxes.models import Inbox, InboxKind
 
@@ -81,6 +82,7 @@ def demo_seed(*, port: int) -> DemoSeed:
             defaults={"title": title, "body": body},
         )
     inbox.teams.add(*teams)
+    kb_demo_seed(workspace=workspace, author=members[0])
     automation_demo_seed(workspace=workspace)
     return DemoSeed(
         workspace=workspace,
