@@ -39,6 +39,13 @@ export const router = createRouter({
           component: () => import("./views/SupervisorView.vue"),
         },
         {
+          path: "automation",
+          name: "automation",
+          component: () => import("./views/AutomationView.vue"),
+          meta: { admin: true },
+        },
+        { path: "macros", name: "macros", component: () => import("./views/MacrosView.vue") },
+        {
           path: "inboxes",
           name: "inboxes",
           component: () => import("./views/InboxesView.vue"),
