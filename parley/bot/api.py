@@ -31,6 +31,8 @@ from parley.inboxes.selectors import inbox_by_public_key
 from parley.inboxes.services import check_widget_origin
 
 PAGE_SIZE = 50
+# The public searches (widget, help center) leave out weak hits; see selectors.kb_search.
+PUBLIC_RELATIVE_FLOOR = 0.5
 LOCALES = KbLocale.values
 
 
@@ -390,6 +392,7 @@ class WidgetHelpSearchView(WidgetAPIView):
             locale=locale,
             k=5,
             kinds=("article",),
+            relative_floor=PUBLIC_RELATIVE_FLOOR,
         )
         slug = inbox.workspace.slug
         results = [

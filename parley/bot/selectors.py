@@ -258,15 +258,20 @@ def kb_search(
     locale: str | None = None,
     k: int = 5,
     kinds: tuple[str, ...] = ("article", "faq"),
+    relative_floor: float = 0.0,
 ) -> list[KbHit]:
     """The published articles and FAQs that best answer ``query``, best first (at most ``k``).
-    ``locale`` limits the search to one language; ``kinds`` to articles or FAQs."""
+    ``locale`` limits the search to one language; ``kinds`` to articles or FAQs.
+    ``relative_floor`` drops hits scoring below that share of the best one: a public search
+    list is better without entries that only share a word like "how" with the question."""
     query = query.strip()[:500]
     if not query or k <= 0:
         return []
     built = _index_for(workspace_id, locale, tuple(sorted(kinds)))
+    found = built.index.search(query, k)
+    floor = found[0].score * relative_floor if found else 0.0
     hits = []
-    for hit in built.index.search(query, k):
+    for hit in (h for h in found if h.score >= floor):
         entry = built.entries[hit.id]
         hits.append(
             KbHit(

@@ -4,6 +4,7 @@ on the very next search (the cached index follows the knowledge-base stamp)."""
 from __future__ import annotations
 
 from parley.bot import selectors, services
+from parley.bot.demo import kb_demo_seed
 from parley.bot.models import Article
 from tests.conftest import World
 
@@ -89,3 +90,13 @@ def test_the_snippet_shows_where_the_words_are(world: World) -> None:
 
     assert hit.snippet.startswith("…") and "warranty lasts two years" in hit.snippet
     assert len(hit.snippet) <= 160
+
+
+def test_a_relative_floor_leaves_out_hits_that_share_only_a_common_word(world: World) -> None:
+    kb_demo_seed(workspace=world.workspace, author=world.admin)
+
+    everything = titles(world, "退款多久", locale="zh-CN", kinds=("article",))
+    public = titles(world, "退款多久", locale="zh-CN", kinds=("article",), relative_floor=0.5)
+
+    assert everything[0] == "退款多久到账" and len(everything) > 1
+    assert public == ["退款多久到账"]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from parley.accounts.models import Workspace
 from parley.bot import selectors
+from parley.bot.api import PUBLIC_RELATIVE_FLOOR
 from parley.bot.helpcenter.text import TEXT, help_language
 from parley.bot.helpcenter.throttle import HelpSearchThrottle
 from parley.bot.services.sanitize import snippet
@@ -99,6 +100,11 @@ def help_search(request: HttpRequest, workspace: str) -> HttpResponse:
     if not HelpSearchThrottle().allow_request(request, None):  # type: ignore[arg-type]
         return render(request, "helpcenter/search.html", {**context, "throttled": True}, status=429)
     context["hits"] = selectors.kb_search(
-        workspace_id=space.pk, query=query, locale=lang, k=10, kinds=("article",)
+        workspace_id=space.pk,
+        query=query,
+        locale=lang,
+        k=10,
+        kinds=("article",),
+        relative_floor=PUBLIC_RELATIVE_FLOOR,
     )
     return render(request, "helpcenter/search.html", context)
