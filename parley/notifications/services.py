@@ -32,7 +32,7 @@ from parley.conversations.models import (
     Status,
 )
 from parley.conversations.services.csat import csat_link
-from parley.notifications import compose
+from parley.notifications import compose, staff
 from parley.notifications.models import OutboundEmail
 from parley.notifications.reply_address import reply_address
 
@@ -126,6 +126,8 @@ def _content(conversation: Conversation, event_key: str) -> compose.Content | No
         return compose.conversation_solved(conversation, number, _survey_link(conversation))
     if kind == TICKET:
         return compose.ticket_created(conversation, number or ref)
+    if kind == staff.SLA:
+        return staff.sla_alert(conversation, event_key, number)
     return None
 
 
@@ -133,6 +135,7 @@ def _thread_ids(conversation: Conversation, exclude: int) -> list[str]:
     ids = list(
         OutboundEmail.objects.filter(conversation=conversation, sent_at__isnull=False)
         .exclude(pk=exclude)
+        .exclude(event_key__startswith=f"{staff.SLA}:")  # staff alerts are no part of it
         .order_by("sent_at", "pk")
         .values_list("message_id", flat=True)
     )
@@ -150,7 +153,8 @@ def _build(
     conversation: Conversation, row: OutboundEmail, content: compose.Content, to: str
 ) -> EmailMultiAlternatives:
     headers = {"Message-ID": row.message_id}
-    earlier = _thread_ids(conversation, exclude=row.pk)
+    to_staff = staff.is_staff_key(row.event_key)
+    earlier = [] if to_staff else _thread_ids(conversation, exclude=row.pk)
     if earlier:
         headers["In-Reply-To"] = earlier[-1]
         headers["References"] = " ".join(earlier)
@@ -161,7 +165,7 @@ def _build(
         body=content.text,
         from_email=_from_address(conversation),
         to=[to],
-        reply_to=[reply_address(conversation)],
+        reply_to=[] if to_staff else [reply_address(conversation)],
         headers=headers,
         connection=get_connection(fail_silently=False),
     )
@@ -210,7 +214,11 @@ def email_deliver(*, conversation_id: int, event_key: str) -> OutboundEmail | No
     row.refresh_from_db()
     if not claimed:
         return row
-    to = conversation.contact.email
+    to = (
+        staff.staff_recipient(conversation, event_key)
+        if staff.is_staff_key(event_key)
+        else conversation.contact.email
+    )
     content = _content(conversation, event_key)
     if not to or content is None:
         row.failed_at = timezone.now()

@@ -29,6 +29,11 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(minutes=5),
     ),
     PeriodicJob(
+        name="tickets-sla-check",
+        task="parley.tickets.tasks.check_sla_timers",
+        every=timedelta(minutes=1),
+    ),
+    PeriodicJob(
         name="quality-weekly-sample",
         task="parley.quality.tasks.sample_weekly_reviews",
         every=timedelta(hours=1),

@@ -19,6 +19,7 @@ from parley.inboxes.models import Inbox
 from parley.tickets import selectors, services
 from parley.tickets.models import CreatedVia, CustomFieldDefinition, CustomFieldKind
 from parley.tickets.payloads import ticket_payload
+from parley.tickets.sla.state import STATES as SLA_STATES
 from parley.tickets.status import PRIORITY_BY_NAME, ViewStatus
 
 PAGE_SIZE = 50
@@ -35,6 +36,7 @@ class TicketListView(WorkspaceAPIView):
         team = serializers.IntegerField(min_value=1, required=False)
         inbox = serializers.IntegerField(min_value=1, required=False)
         q = serializers.CharField(max_length=200, required=False)
+        sla = serializers.ChoiceField(choices=list(SLA_STATES), required=False)
         ordering = serializers.ChoiceField(choices=list(selectors.ORDERINGS), default="number")
         page = serializers.IntegerField(min_value=1, default=1)
 
@@ -61,6 +63,7 @@ class TicketListView(WorkspaceAPIView):
             OpenApiParameter("team", int),
             OpenApiParameter("inbox", int),
             OpenApiParameter("q", str, description="subject, requester or number"),
+            OpenApiParameter("sla", str, enum=list(SLA_STATES), description="docs/sla.md"),
             OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
             OpenApiParameter("page", int),
         ],
@@ -78,6 +81,7 @@ class TicketListView(WorkspaceAPIView):
             "team": filters.get("team"),
             "inbox": filters.get("inbox"),
             "text": filters.get("q"),
+            "sla": filters.get("sla"),
         }
         tickets = selectors.ticket_list(
             member=self.member,

@@ -133,3 +133,11 @@ class CustomFieldDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# The SLA tables live beside these in their own module; importing them here registers them.
+from parley.tickets.sla_models import SlaEvent as SlaEvent  # noqa: E402
+from parley.tickets.sla_models import SlaEventKind as SlaEventKind  # noqa: E402
+from parley.tickets.sla_models import SlaMetric as SlaMetric  # noqa: E402
+from parley.tickets.sla_models import SlaPolicy as SlaPolicy  # noqa: E402
+from parley.tickets.sla_models import TicketSla as TicketSla  # noqa: E402

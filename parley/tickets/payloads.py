@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 from parley.conversations.payloads import PersonRef
-from parley.tickets.models import Ticket
+from parley.tickets.models import Ticket, TicketSla
+from parley.tickets.sla.payloads import SlaPayload, sla_payload
 from parley.tickets.status import PRIORITY_NAME, ticket_view_status
 
 
@@ -35,6 +36,7 @@ class TicketPayload(TypedDict):
     created_at: str
     updated_at: str
     closed_at: str | None
+    sla: SlaPayload | None  # docs/sla.md; None when no SLA policy applies
 
 
 class TicketUpdatedFrame(TypedDict):
@@ -70,7 +72,16 @@ def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPaylo
         # The conversation's last activity: a reply or an event changes it.
         "updated_at": conversation.last_activity_at.isoformat(),
         "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
+        "sla": sla_payload(_sla_of(ticket)),
     }
+
+
+def _sla_of(ticket: Ticket) -> TicketSla | None:
+    """Lists select_related("sla__policy"); a single ticket reads it here."""
+    try:
+        return ticket.sla
+    except TicketSla.DoesNotExist:
+        return None
 
 
 def ticket_updated_frame(payload: TicketPayload) -> TicketUpdatedFrame:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.utils import timezone
 
 from parley.accounts.models import Member, Workspace
 from parley.conversations.selectors import visible_conversations
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 from parley.tickets.models import CustomFieldDefinition, Ticket, TicketSettings
+from parley.tickets.sla.selectors import SlaCompliance as SlaCompliance
+from parley.tickets.sla.selectors import sla_compliance as sla_compliance
+from parley.tickets.sla.state import sla_state_q
 from parley.tickets.status import ViewStatus, view_status_q
 
 
@@ -34,10 +39,12 @@ def ticket_list(
     inbox: int | None = None,
     text: str | None = None,
     ordering: str = "number",
+    sla: str | None = None,
 ) -> QuerySet[Ticket]:
     """``ordering``: newest ``number`` (the default), most recently ``updated`` or ``created``
-    first. ``assignee`` is a member id, ``me`` or ``none``; ``text`` matches the subject, the
-    requester's name or e-mail, or the ticket number (``10023`` or ``#10023``)."""
+    first, or the next SLA due time first (``sla_due``). ``assignee`` is a member id, ``me``
+    or ``none``; ``text`` matches the subject, the requester's name or e-mail, or the ticket
+    number (``10023`` or ``#10023``)."""
     tickets = ticket_filter(
         visible_tickets(member=member),
         status=status,
@@ -47,6 +54,7 @@ def ticket_list(
         team=team,
         inbox=inbox,
         text=text,
+        sla=sla,
     )
     if assignee == "me":
         tickets = tickets.filter(conversation__assignee=member)
@@ -61,6 +69,7 @@ def ticket_list(
             "conversation__assignee__user",
             "conversation__team",
             "follow_up_of",
+            "sla__policy",
         )
         .prefetch_related("tags")
         .order_by(*ORDERINGS[ordering])
@@ -68,8 +77,10 @@ def ticket_list(
 
 
 # Newest first, ties broken by number so pages never overlap.
-ORDERINGS: dict[str, tuple[str, ...]] = {
+ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "number": ("-number",),
+    # The next SLA due time first; tickets without a running SLA clock last.
+    "sla_due": (F("sla__next_due_at").asc(nulls_last=True), "-number"),
     "updated": ("-conversation__last_activity_at", "-number"),
     "created": ("-created_at", "-number"),
 }
@@ -85,8 +96,12 @@ def ticket_filter(
     team: int | None = None,
     inbox: int | None = None,
     text: str | None = None,
+    sla: str | None = None,
 ) -> QuerySet[Ticket]:
-    """The list's filters other than the assignee (the views: mine, unassigned, all)."""
+    """The list's filters other than the assignee (the views: mine, unassigned, all).
+    ``sla``: a state of parley/tickets/sla/state.py, or ``none`` (no policy applies)."""
+    if sla:
+        tickets = tickets.filter(sla_state_q(sla, timezone.now()))
     if status is not None:
         tickets = tickets.filter(view_status_q(status))
     if priority is not None:

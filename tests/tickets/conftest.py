@@ -11,6 +11,7 @@ from parley.accounts.models import Member
 from parley.tickets.models import CreatedVia, Ticket
 from parley.tickets.services import ticket_create
 from tests.conftest import World
+from tests.tickets.sla_support import Clock, install_clock
 
 
 @pytest.fixture
@@ -29,3 +30,9 @@ def make_ticket(world: World) -> Callable[..., Ticket]:
         return ticket_create(**values)
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The SLA tests' clock: a Monday 09:00 in Shanghai, moved by the test."""
+    return install_clock(monkeypatch)

@@ -24,8 +24,8 @@ def office(zone: str, **extra: Any) -> BusinessHours:
     return parse_business_hours({"enabled": True, "timezone": zone, "weekly": weekly, **extra})
 
 
-def at(zone: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=zone)  # type: ignore[misc]
+def at(zone: ZoneInfo, year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
 HOUR = timedelta(hours=1)

@@ -97,6 +97,8 @@ def append_entry(
         conversation.first_response_at = message.created_at
         changes["first_response_at"] = message.created_at
     Conversation.objects.filter(pk=conversation.pk).update(**changes)
+    if "first_response_at" in changes:
+        request_sla_first_response(conversation)
     for attachment in attachments or []:
         attachment.message = message
         attachment.save(update_fields=["message"])
@@ -166,6 +168,7 @@ def save_state(
     realtime.publish_conversation_updated(conversation, extra_members=also_tell or [])
     if route:
         request_routing(conversation.inbox_id)
+    request_sla_update(conversation, changed)
 
 
 def request_routing(inbox_id: int) -> None:
@@ -174,6 +177,22 @@ def request_routing(inbox_id: int) -> None:
     from parley.routing.tasks import route_inbox
 
     transaction.on_commit(lambda: route_inbox.delay(inbox_id))
+
+
+def request_sla_update(conversation: Conversation, fields: set[str]) -> None:
+    """A ticket's SLA clocks follow its status (paused while pending, met when solved), its
+    priority, inbox and team (parley/tickets/sla/tracking.py); a chat costs one query."""
+    # Imported here: tickets build on these services, so they cannot be imported at load time.
+    from parley.tickets.sla.tracking import sla_conversation_changed
+
+    sla_conversation_changed(conversation=conversation, fields=fields)
+
+
+def request_sla_first_response(conversation: Conversation) -> None:
+    """A member's first public reply meets a ticket's first-response target."""
+    from parley.tickets.sla.tracking import sla_first_response
+
+    sla_first_response(conversation=conversation)
 
 
 def request_notifications(conversation: Conversation, message: Message) -> None:

@@ -27,6 +27,7 @@ from parley.tickets.models import Ticket
 from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
 from parley.tickets.services.create import _check_priority
 from parley.tickets.services.update import SETTABLE_STATUS
+from parley.tickets.sla.tracking import sla_conversations_changed
 from parley.tickets.status import PRIORITY_NAME, ViewStatus
 
 BULK_MAX = 200
@@ -94,6 +95,8 @@ def _record(
             )
         )
     Message.objects.bulk_create(events)
+    # The UPDATE above bypassed save_state: the SLA clocks follow priority and team here.
+    sla_conversations_changed(conversations=conversations, fields=update)
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(

@@ -10,8 +10,10 @@ from parley.contacts.models import Contact
 from parley.contacts.services import contact_create, contact_touch
 from parley.conversations import realtime
 from parley.errors import ApplicationError, ErrorCode
+from parley.notifications.services import send_ticket_created
 from parley.tickets.models import Tag, Ticket, TicketCounter
 from parley.tickets.payloads import ticket_payload, ticket_updated_frame
+from parley.tickets.sla.tracking import sla_ticket_start
 
 TAG_MAX = 40
 TAGS_PER_TICKET = 20
@@ -87,3 +89,13 @@ def publish_ticket_updated(ticket: Ticket, *, tags: list[str] | None = None) -> 
         )
 
     transaction.on_commit(send)
+
+
+def ticket_announce_created(ticket: Ticket) -> None:
+    """Where every new ticket ends up, whichever way it was made (console, API, web form,
+    leave a message, a follow-up, an escalated chat): its SLA clocks start, the staff who see
+    it hear of it, and the customer is told its number."""
+    conversation = ticket.conversation
+    sla_ticket_start(ticket_id=ticket.pk, conversation=conversation, started_at=ticket.created_at)
+    publish_ticket_updated(ticket)
+    send_ticket_created(conversation.pk, ticket.number)

@@ -27,13 +27,12 @@ from parley.conversations.services.timeline import append_event, lock_conversati
 from parley.conversations.text import clean_body
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
-from parley.notifications.services import send_ticket_created
 from parley.tickets.fields import custom_fields_clean
 from parley.tickets.models import CreatedVia, Ticket
 from parley.tickets.services.common import (
     clean_tag_names,
-    publish_ticket_updated,
     tags_ensure,
+    ticket_announce_created,
     ticket_number_next,
 )
 
@@ -142,8 +141,7 @@ def ticket_create(
             target=ticket,
             data={"number": ticket.number, "via": str(created_via)},
         )
-    publish_ticket_updated(ticket)
-    send_ticket_created(conversation.pk, ticket.number)
+    ticket_announce_created(ticket)
     return ticket
 
 
@@ -196,8 +194,7 @@ def ticket_escalate(
         target=ticket,
         data={"number": ticket.number, "conversation": locked.pk},
     )
-    publish_ticket_updated(ticket)
-    send_ticket_created(locked.pk, ticket.number)
+    ticket_announce_created(ticket)
     return ticket
 
 
@@ -230,8 +227,7 @@ def ticket_from_channel(
             "by": None,
         },
     )
-    publish_ticket_updated(ticket)
-    send_ticket_created(locked.pk, ticket.number)
+    ticket_announce_created(ticket)
     return ticket
 
 
