@@ -135,3 +135,33 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class IntentModelVersion(models.Model):
+    """One trained intent model of a workspace (see parley/bot/intent/). At most one is active;
+    training writes a new row and moves ``active`` to it in one transaction, so the bot always
+    reads a whole model. Old versions stay for comparison and rollback."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    trained_on_count = models.PositiveIntegerField()
+    metrics = models.JSONField(default=dict)
+    # A joblib pickle written by IntentModel.to_bytes; only ever loaded from this table.
+    artifact = models.BinaryField()
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "version"], name="intent_model_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["workspace"],
+                condition=models.Q(active=True),
+                name="intent_model_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"intent model v{self.version}"

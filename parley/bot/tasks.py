@@ -1,0 +1,29 @@
+"""Background jobs of the bot. They only load and call a service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from parley.accounts.models import Workspace
+from parley.bot.selectors import faq_training_examples
+from parley.bot.services.intent_models import intent_model_train
+from parley.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def train_intent_model(workspace_id: int) -> int | None:
+    """Train the workspace's intent model from its published FAQs; the new version's number."""
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None:
+        return None
+    examples = faq_training_examples(workspace_id=workspace_id)
+    try:
+        return intent_model_train(workspace=workspace, examples=examples).version
+    except ApplicationError as error:
+        # Too few FAQs yet is not a failure to retry: the old version (if any) stays active.
+        logger.info("intent model of workspace %s not trained: %s", workspace_id, error.detail)
+        return None
