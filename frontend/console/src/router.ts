@@ -22,6 +22,11 @@ export const router = createRouter({
           name: "conversations",
           component: () => import("./views/InboxView.vue"),
         },
+        {
+          path: "tickets/:id(\\d+)?",
+          name: "tickets",
+          component: () => import("./views/TicketsView.vue"),
+        },
         { path: "search", name: "search", component: () => import("./views/SearchView.vue") },
         {
           path: "canned-responses",

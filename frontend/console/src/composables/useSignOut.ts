@@ -8,6 +8,7 @@ import { useDirectoryStore } from "../stores/directory";
 import { useLiveStore } from "../stores/live";
 import { useRoutingStore } from "../stores/routing";
 import { useSessionStore } from "../stores/session";
+import { useTicketsStore } from "../stores/tickets";
 import { useTimelinesStore } from "../stores/timelines";
 
 export function useWorkspaceReset(): () => void {
@@ -17,7 +18,9 @@ export function useWorkspaceReset(): () => void {
   const canned = useCannedStore();
   const contacts = useContactsStore();
   const routing = useRoutingStore();
+  const tickets = useTicketsStore();
   return () => {
+    tickets.reset();
     routing.reset();
     directory.reset();
     conversations.reset();

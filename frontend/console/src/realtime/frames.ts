@@ -1,4 +1,5 @@
 // Socket frames of wire contract v1, as the console sends and receives them.
+import type { Ticket } from "../api/tickets";
 import type { Conversation, Message, Sender } from "../api/types";
 
 export interface MessageCreateFrame {
@@ -70,7 +71,14 @@ export interface NotificationFrame {
   note: string;
 }
 
+/** A ticket was created, escalated, changed or closed (docs/tickets.md). */
+export interface TicketUpdatedFrame {
+  type: "ticket.updated";
+  ticket: Ticket;
+}
+
 export type ServerFrame =
+  | TicketUpdatedFrame
   | NotificationFrame
   | WelcomeFrame
   | MessageCreatedFrame

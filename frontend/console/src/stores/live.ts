@@ -13,6 +13,7 @@ import { useDirectoryStore } from "./directory";
 import { useNotificationsStore } from "./notifications";
 import { useRoutingStore } from "./routing";
 import { useSessionStore } from "./session";
+import { useTicketsStore } from "./tickets";
 import { useTimelinesStore } from "./timelines";
 import { useToastsStore } from "./toasts";
 
@@ -31,6 +32,7 @@ export const useLiveStore = defineStore("live", () => {
   const notifications = useNotificationsStore();
   const routing = useRoutingStore();
   const toasts = useToastsStore();
+  const tickets = useTicketsStore();
 
   function isRead(conversation: number): boolean {
     return viewing.value === conversation && document.visibilityState === "visible";
@@ -89,6 +91,9 @@ export const useLiveStore = defineStore("live", () => {
         }
         break;
       }
+      case "ticket.updated":
+        tickets.receive(frame.ticket);
+        break;
       case "typing":
         timelines.setTyping(frame.conversation, frame.by, frame.on);
         break;
