@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_console import sign_in
@@ -19,7 +19,7 @@ from tests.e2e.test_widget import contact_id, open_widget, stored, write
 pytestmark = pytest.mark.e2e
 
 API = "/api/v1/workspaces/demo"
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 
 
 def test_a_rule_made_in_the_console_routes_a_widget_message_and_a_macro_applies(
