@@ -54,8 +54,8 @@ def conversation_list(
     team_id: int | None = None,
 ) -> QuerySet[Conversation]:
     """Newest activity first, with the caller's unread count. ``assignee`` is a member id,
-    ``me`` or ``none``."""
-    conversations = visible_conversations(member=member)
+    ``me`` or ``none``. Spam (marked by an automation rule) is left out."""
+    conversations = visible_conversations(member=member).filter(spam=False)
     if status:
         conversations = conversations.filter(status=status)
     if inbox_id is not None:

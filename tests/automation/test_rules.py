@@ -463,3 +463,16 @@ def test_the_demo_rule_routes_refunds_to_consulting(settings: Any) -> None:
     assert conversation.priority == Priority.HIGH
     assert Rule.objects.filter(workspace=seed.workspace).count() == 1
     assert Macro.objects.filter(workspace=seed.workspace).count() == 2
+
+
+def test_spam_is_left_out_of_conversation_lists(
+    world: World, make_rule: MakeRule, customer_writes: Writes
+) -> None:
+    from parley.conversations.selectors import conversation_list
+
+    make_rule(event="conversation_created", actions=[{"type": "mark_spam"}])
+    spam = customer_writes("spam")
+
+    listed = conversation_list(member=world.supervisor, status=Status.RESOLVED)
+
+    assert spam.pk not in {c.pk for c in listed}
