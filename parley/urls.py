@@ -14,6 +14,7 @@ from parley.ops import frontend
 from parley.ops import views as ops_views
 from parley.routing import api as routing_api
 from parley.tickets import api as tickets_api
+from parley.tickets import sla_api
 from parley.tickets import webform as tickets_webform
 
 workspace_api: list[URLPattern | URLResolver] = [
@@ -54,6 +55,9 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("conversations/<int:conversation_id>/escalate/", tickets_api.EscalateView.as_view()),
     path("ticket-fields/", tickets_api.CustomFieldListView.as_view()),
     path("ticket-fields/<int:field_id>/", tickets_api.CustomFieldDetailView.as_view()),
+    path("sla-policies/", sla_api.SlaPolicyListView.as_view()),
+    path("sla-policies/reorder/", sla_api.SlaPolicyReorderView.as_view()),
+    path("sla-policies/<int:policy_id>/", sla_api.SlaPolicyDetailView.as_view()),
     path("kb/", include(bot_urls.kb_api)),
     path("quality/", include("parley.quality.urls")),
     path("analytics/", include("parley.analytics.urls")),

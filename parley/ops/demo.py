@@ -14,6 +14,7 @@ from parley.automation.demo import automation_demo_seed
 from parley.bot.demo import kb_demo_seed
 from parley.conversations.models import CannedResponse, CannedScope
 from parley.inboxes.models import Inbox, InboxKind
+from parley.tickets.sla.demo import sla_demo_seed
 from parley.quality.demo import demo_scorecard
 
 DEMO_PASSWORD = "parley-demo"
@@ -85,6 +86,7 @@ def demo_seed(*, port: int) -> DemoSeed:
     inbox.teams.add(*teams)
     kb_demo_seed(workspace=workspace, author=members[0])
     automation_demo_seed(workspace=workspace)
+    sla_demo_seed(workspace=workspace)
     demo_scorecard(workspace=workspace)
     return DemoSeed(
         workspace=workspace,

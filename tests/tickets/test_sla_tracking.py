@@ -260,3 +260,15 @@ def test_an_escalated_chat_answered_already_has_its_first_response_met(
     row = sla_of(ticket)
     assert row.first_response_met_at is not None
     assert row.started_at == clock.now
+
+
+def test_the_demo_policy_is_seeded_once_and_applies(
+    world: World, make_ticket: Callable[..., Ticket], clock: Clock
+) -> None:
+    from parley.tickets.sla.demo import sla_demo_seed
+
+    first = sla_demo_seed(workspace=world.workspace)
+    again = sla_demo_seed(workspace=world.workspace)
+
+    assert first == again
+    assert sla_of(make_ticket(priority=Priority.URGENT)).policy == first
