@@ -1,0 +1,143 @@
+"""Runs real-time scenarios and writes bench/results/<scenario>.json and .md.
+
+    python -m bench.run steady --quick
+    python -m bench.run all --quick            # what `make bench` runs
+    python -m bench.run ceiling --targets parley,b2 --workers 2
+
+Every server is started and stopped here, bound to 127.0.0.1. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import widget
+from bench.scenarios import SCENARIOS, Options, machine
+
+RESULTS = Path(__file__).resolve().parent / "results"
+COLUMNS = ("parley", "b1", "b2", "parley/b1", "parley/b2", "goal", "verdict")
+HEADINGS = ("measure", "Parley", "B1", "B2", "Parley/B1", "Parley/B2", "goal", "verdict")
+ORDER = ("steady", "ceiling", "idle", "storm", "churn", "widget")
+
+
+def widget_scenario(options: Options) -> dict[str, Any]:
+    result = widget.run(runs=3 if options.quick else 7)
+    with_widget = result["blocking_ms_median"]["with"]
+    without = result["blocking_ms_median"]["without"]
+    added = round(
+        result["long_task_ms_median"]["with"] - result["long_task_ms_median"]["without"], 1
+    )
+    kb = result["gzipped_total_kb"]
+    rows = [
+        {
+            "measure": "widget JS, gzipped (KiB)",
+            "parley": f"{kb} ({', '.join(f'{n} {b}' for n, b in result['gzipped_bytes'].items())})",
+            "goal": "≤ 30 KB",
+            "verdict": "met" if kb <= 30 else f"MISSED by {kb - 30:.1f} KiB",
+        },
+        {
+            "measure": "main thread: long tasks with → without the widget (ms, median)",
+            "parley": f"{result['long_task_ms_median']['with']} → "
+            f"{result['long_task_ms_median']['without']}",
+        },
+        {
+            "measure": "main-thread blocking the widget adds on load (ms, median)",
+            "parley": f"{added} (total blocking time {with_widget} with, {without} without)",
+            "goal": "≤ 50 ms",
+            "verdict": "met" if added <= 50 else f"MISSED by {added - 50:.1f} ms",
+        },
+    ]
+    return {
+        "scenario": "widget",
+        "plan": f"Chromium loads /demo/ of the embedded server {result['runs']}× with and "
+        "without widget.js; Long Tasks API until the launcher shows, plus 2 s",
+        "rows": rows,
+        "runs": {"parley": result},
+    }
+
+
+def markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
+    lines = [
+        f"### {result['scenario']}{' (quick)' if meta['quick'] else ''}",
+        "",
+        f"{result['plan']}.",
+        "",
+        f"Run {meta['finished']} at commit {meta['commit']}: `{meta['command']}`. "
+        f"Machine: {meta['machine']['cores']} cores; load average (1, 5, 15 min) before "
+        f"{meta['machine']['load_average']}, after {meta['load_after']}; "
+        f"{meta['seconds']:.0f} s.",
+        "",
+        "| " + " | ".join(HEADINGS) + " |",
+        "| " + " | ".join("---" for _ in HEADINGS) + " |",
+    ]
+    for row in result["rows"]:
+        cells = [str(row["measure"])] + [str(row.get(c, "")) for c in COLUMNS]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("scenarios", nargs="+", choices=[*ORDER, "all"])
+    parser.add_argument("--quick", action="store_true", help="the short variant of each")
+    parser.add_argument("--workers", type=int, default=2, help="Parley's web processes (and B2's)")
+    parser.add_argument("--processes", type=int, default=2, help="client processes")
+    parser.add_argument("--targets", default="parley,b1,b2")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    names = list(ORDER) if "all" in args.scenarios else args.scenarios
+    options = Options(
+        quick=args.quick,
+        workers=args.workers,
+        processes=args.processes,
+        targets=tuple(t for t in args.targets.split(",") if t),
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    failed = False
+    for name in names:
+        began = time.monotonic()
+        before = machine()
+        try:
+            result = widget_scenario(options) if name == "widget" else SCENARIOS[name](options)
+        except Exception as exc:  # one broken scenario must not hide the others' results
+            print(f"{name}: FAILED: {exc!r}", file=sys.stderr)
+            failed = True
+            continue
+        meta = {
+            "quick": args.quick,
+            "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": commit(),
+            "command": "python -m bench.run " + " ".join(argv or sys.argv[1:]),
+            "machine": before,
+            "load_after": machine()["load_average"],
+            "seconds": time.monotonic() - began,
+            "options": options.__dict__,
+        }
+        stem = f"{name}-quick" if args.quick else name
+        (args.out / f"{stem}.json").write_text(json.dumps({**result, "meta": meta}, indent=1))
+        table = markdown(result, meta)
+        (args.out / f"{stem}.md").write_text(table)
+        print(table, flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
