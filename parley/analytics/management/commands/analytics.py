@@ -1,0 +1,165 @@
+"""`parley analytics …`: measure the mining models on data sets given as files.
+
+    parley analytics eval-sentiment --train FILE [--test FILE | --validation-fraction F --seed N]
+    parley analytics eval-forecast --train FILE [--test FILE | --holdout-days 28]
+    parley analytics split --input FILE --train-out FILE --test-out FILE [...]
+
+Evaluations print one figure per line as ``name: value``. Without ``--test`` a validation part
+is carved out of the training file the same way ``split`` does (stratified, identical texts on
+one side; or the last days of a series), so a figure can be reproduced from the command alone.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from sklearn.metrics import accuracy_score, f1_score  # type: ignore[import-untyped]
+
+from parley.analytics.mining import sentiment
+from parley.analytics.mining.datasets import (
+    DatasetFormatError,
+    LabelledTexts,
+    load_interval_series,
+    load_labelled_texts,
+    split_interval_series,
+    split_labelled_texts,
+    write_rows,
+)
+from parley.analytics.mining.forecast import evaluate_forecast
+
+
+class Command(BaseCommand):
+    help = "Evaluate the sentiment and forecast models on files; split data sets reproducibly."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+
+        sentiment_parser = actions.add_parser("eval-sentiment", help="train, then score")
+        sentiment_parser.add_argument("--train", type=Path, required=True)
+        sentiment_parser.add_argument("--test", type=Path)
+        sentiment_parser.add_argument("--validation-fraction", type=float, default=0.2)
+        sentiment_parser.add_argument("--seed", type=int, default=7)
+        sentiment_parser.add_argument("--c", type=float, help="inverse regularisation strength")
+        sentiment_parser.add_argument("--per-group", action="store_true", help="accuracy by cat")
+
+        forecast_parser = actions.add_parser("eval-forecast", help="forecast, then score")
+        forecast_parser.add_argument("--train", type=Path, required=True)
+        forecast_parser.add_argument("--test", type=Path)
+        forecast_parser.add_argument("--holdout-days", type=int, default=28)
+        forecast_parser.add_argument("--coverage", type=float, default=0.8)
+
+        split_parser = actions.add_parser("split", help="write a train and a validation file")
+        split_parser.add_argument("--input", type=Path, required=True)
+        split_parser.add_argument("--train-out", type=Path, required=True)
+        split_parser.add_argument("--test-out", type=Path, required=True)
+        split_parser.add_argument("--validation-fraction", type=float, default=0.2)
+        split_parser.add_argument("--seed", type=int, default=7)
+        split_parser.add_argument("--holdout-days", type=int, default=28)
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        try:
+            if action == "eval-sentiment":
+                self._eval_sentiment(**options)
+            elif action == "eval-forecast":
+                self._eval_forecast(**options)
+            else:
+                self._split(**options)
+        except (DatasetFormatError, ValueError, OSError) as error:
+            raise CommandError(str(error)) from error
+
+    def _figure(self, name: str, value: float, digits: int = 4) -> None:
+        self.stdout.write(f"{name}: {value:.{digits}f}")
+
+    def _sentiment_data(
+        self, train: Path, test: Path | None, fraction: float, seed: int
+    ) -> tuple[LabelledTexts, LabelledTexts]:
+        if test is not None:
+            return load_labelled_texts(train), load_labelled_texts(test)
+        return split_labelled_texts(load_labelled_texts(train), fraction=fraction, seed=seed)
+
+    def _eval_sentiment(
+        self,
+        *,
+        train: Path,
+        test: Path | None,
+        validation_fraction: float,
+        seed: int,
+        c: float | None,
+        per_group: bool,
+        **_: Any,
+    ) -> None:
+        fit_on, score_on = self._sentiment_data(train, test, validation_fraction, seed)
+        config = sentiment.SentimentConfig(c=c) if c is not None else None
+        started = time.perf_counter()
+        model = sentiment.train(fit_on.texts, fit_on.labels, config=config)
+        trained_in = time.perf_counter() - started
+        predicted = model.predict(score_on.texts)
+        self._figure("accuracy", accuracy_score(score_on.labels, predicted))
+        self._figure("macro_f1", f1_score(score_on.labels, predicted, average="macro"))
+        # Latency of one message at a time, as the product classifies them on arrival.
+        sample = score_on.texts[:200]
+        timings = []
+        for text in sample:
+            started = time.perf_counter()
+            model.predict_proba([text])
+            timings.append((time.perf_counter() - started) * 1000)
+        self._figure("latency p50 ms", float(np.percentile(timings, 50)), 2)
+        self._figure("latency p99 ms", float(np.percentile(timings, 99)), 2)
+        self._figure("train seconds", trained_in, 1)
+        self.stdout.write(f"train rows: {len(fit_on)}")
+        self.stdout.write(f"test rows: {len(score_on)}")
+        if per_group:
+            for group in sorted({g for g in score_on.groups if g}):
+                rows = [i for i, g in enumerate(score_on.groups) if g == group]
+                right = sum(predicted[i] == score_on.labels[i] for i in rows)
+                self._figure(f"accuracy {group}", right / len(rows))
+
+    def _eval_forecast(
+        self, *, train: Path, test: Path | None, holdout_days: int, coverage: float, **_: Any
+    ) -> None:
+        if test is not None:
+            fit_on, score_on = load_interval_series(train), load_interval_series(test)
+        else:
+            fit_on, score_on = split_interval_series(
+                load_interval_series(train), holdout_days=holdout_days
+            )
+        result = evaluate_forecast(fit_on, score_on, coverage=coverage)
+        self._figure("mae", result.mae)
+        self._figure("mase", result.mase)
+        self._figure("naive mae", result.naive_mae)
+        self._figure("improvement", result.improvement)
+        self._figure(f"coverage {round(coverage * 100)}%", result.coverage)
+        settings = result.settings
+        self.stdout.write(
+            f"settings: shape_weeks={settings.shape_weeks} level_weeks={settings.level_weeks} "
+            f"smoothing={settings.smoothing}"
+        )
+        self.stdout.write(f"test intervals: {len(score_on)}")
+
+    def _split(
+        self,
+        *,
+        input: Path,
+        train_out: Path,
+        test_out: Path,
+        validation_fraction: float,
+        seed: int,
+        holdout_days: int,
+        **_: Any,
+    ) -> None:
+        written: list[tuple[list[str], list[list[str]]]]
+        try:
+            series = split_interval_series(load_interval_series(input), holdout_days=holdout_days)
+            written = [(part.header, part.rows) for part in series]
+        except DatasetFormatError:
+            texts = split_labelled_texts(
+                load_labelled_texts(input), fraction=validation_fraction, seed=seed
+            )
+            written = [(part.header, part.rows) for part in texts]
+        for (header, rows), path in zip(written, (train_out, test_out), strict=True):
+            write_rows(path, header, rows)
+            self.stdout.write(f"{path.name}: {len(rows)} rows")
