@@ -73,31 +73,46 @@ def new_ticket(http: httpx.Client, subject: str, name: str, email: str) -> dict[
     return dict(response.json())
 
 
-def with_sla(route: Route) -> None:
-    """The list as the SLA engine will send it: one ticket breached, one paused, one on track.
-    Lets the clock be checked in the browser whether or not the engine is there yet."""
-    response = route.fetch()
-    body = response.json()
+# What each state reads as in English, for tickets whose clock the server computed.
+STATE_WORDS = {
+    "ok": r"left$",
+    "warning": r"left$",
+    "breached": r"^Overdue by ",
+    "paused": r"^Paused",
+    "met": r"^(Met|Missed)$",
+}
+
+
+def sla_states(numbers: dict[str, str]) -> Any:
+    """A route handler giving the list's first three tickets a breached, a paused and a running
+    clock (recording which got which), so each kind is checked whatever the policies are."""
     now = datetime.now(UTC)
     states = [
         ("breached", now - timedelta(minutes=5), False, None),
         ("paused", None, True, 3 * 3600 + 120),
         ("ok", now + timedelta(hours=2, minutes=30), False, None),
     ]
-    for row, (state, due, paused, remaining) in zip(body["results"], states, strict=False):
-        row["sla"] = {
-            "policy": {"id": 1, "name": "Standard"},
-            "state": state,
-            "first_response": {"due_at": None, "met_at": now.isoformat(), "breached": False},
-            "resolution": {
-                "due_at": due.isoformat() if due else None,
-                "met_at": None,
-                "breached": state == "breached",
-                "paused": paused,
-                "remaining_seconds": remaining,
-            },
-        }
-    route.fulfill(response=response, body=json.dumps(body))
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        body = response.json()
+        for row, (state, due, paused, remaining) in zip(body["results"], states, strict=False):
+            numbers[state] = str(row["number"])
+            row["sla"] = {
+                "policy": {"id": 1, "name": "Standard"},
+                "state": state,
+                "first_response": {"due_at": None, "met_at": now.isoformat(), "breached": False},
+                "resolution": {
+                    "due_at": due.isoformat() if due else None,
+                    "met_at": None,
+                    "breached": state == "breached",
+                    "paused": paused,
+                    "remaining_seconds": remaining,
+                },
+            }
+        route.fulfill(response=response, body=json.dumps(body))
+
+    return handle
 
 
 def test_an_agent_works_tickets_in_the_console(
@@ -164,9 +179,35 @@ def test_an_agent_works_tickets_in_the_console(
     expect(page.get_by_test_id("ticket-bulk")).to_have_count(0)
     screenshot(page, "bulk-done")
 
+    # A refusal is shown and the selection kept: the ticket was given to agent2 meanwhile.
+    page.get_by_test_id("ticket-filters-clear").click()
+    page.get_by_test_id(f"ticket-select-{third['number']}").check()
+    admin.post(
+        f"{API}/tickets/bulk/", json={"ids": [third["id"]], "action": "assign", "assignee": agent2}
+    ).raise_for_status()
+    page.get_by_test_id("bulk-kind").select_option("status")
+    page.get_by_test_id("bulk-value").select_option("pending")
+    page.get_by_test_id("bulk-apply").click()
+    expect(page.get_by_test_id("bulk-error")).to_contain_text("someone else's")
+    expect(page.get_by_test_id("ticket-bulk")).to_contain_text("1 selected")
+    expect(page.get_by_test_id(f"ticket-row-{third['number']}")).to_contain_text("Agent Two")
+    assert admin.get(f"{API}/tickets/{third['id']}/").json()["status"] == "open"
+    screenshot(page, "bulk-refused")
+    page.get_by_test_id("bulk-clear").click()
+
     # A change made elsewhere shows in the list live (ticket.updated).
     admin.patch(f"{API}/tickets/{first['id']}/", json={"tags": ["vip"]}).raise_for_status()
     expect(page.get_by_test_id(f"ticket-row-{first['number']}")).to_contain_text("vip")
+    agent1 = member_id(admin, "agent1@demo.parley.test")
+    admin.post(
+        f"{API}/conversations/{second['id']}/assign/", json={"assignee": agent1}
+    ).raise_for_status()
+    expect(page.get_by_test_id(f"ticket-row-{second['number']}")).to_contain_text("Agent One")
+    expect(page.get_by_test_id("ticket-count-mine")).to_have_text("1")
+    admin.post(
+        f"{API}/conversations/{second['id']}/assign/", json={"assignee": None}
+    ).raise_for_status()
+    expect(page.get_by_test_id(f"ticket-row-{second['number']}")).not_to_contain_text("Agent One")
 
     # When the agent opens a ticket: its conversation and the ticket panel.
     page.get_by_test_id(f"ticket-row-{first['number']}").get_by_role(
@@ -223,27 +264,63 @@ def test_an_agent_works_tickets_in_the_console(
         "Escalated chat"
     )
 
-    # SLA clocks: overdue, paused with the time left, counting down; in words, not colour alone.
-    page.route(re.compile(r".*/api/v1/workspaces/demo/tickets/\?.*"), with_sla)
+    # A ticket made in the console: the requester by e-mail, and it opens.
+    page.get_by_test_id("back-to-tickets").click()
+    page.get_by_test_id("new-ticket").click()
+    dialog = page.get_by_test_id("new-ticket-dialog")
+    dialog.get_by_test_id("new-ticket-email").fill("zhao@example.com")
+    dialog.get_by_test_id("new-ticket-name").fill("赵六")
+    dialog.get_by_test_id("new-ticket-subject").fill("发票抬头错误")
+    dialog.get_by_test_id("new-ticket-description").fill("请把发票抬头改为公司名称。")
+    dialog.get_by_test_id("new-ticket-priority").select_option("high")
+    dialog.get_by_test_id("new-ticket-tags").fill("invoice, 发票")
+    screenshot(page, "new-ticket")
+    dialog.get_by_test_id("new-ticket-submit").click()
+    panel = page.get_by_test_id("ticket-panel")
+    expect(panel.get_by_test_id("panel-subject")).to_have_value("发票抬头错误")
+    expect(panel.get_by_test_id("panel-tags")).to_contain_text("发票")
+    made = admin.get(f"{API}/tickets/?q=发票抬头").json()["results"]
+    assert [(t["requester"]["email"], t["priority"], t["created_via"]) for t in made] == [
+        ("zhao@example.com", "high", "console")
+    ]
+
+    # SLA clocks as the server computes them: each ticket with a policy shows its state in
+    # words; one without shows none.
     page.goto(f"{server.url}/app/demo/tickets")
     page.get_by_test_id("ticket-view-all").click()
-    clocks = page.get_by_test_id("sla-clock")
-    expect(clocks.first).to_be_visible()
-    expect(page.locator("[data-testid=sla-clock][data-state=breached]")).to_contain_text(
-        re.compile(r"Overdue by 5m \d\ds")
-    )
-    expect(page.locator("[data-testid=sla-clock][data-state=paused]")).to_contain_text(
-        "Paused · 3h 02m left"
-    )
-    running = page.locator("[data-testid=sla-clock][data-state=ok]")
-    expect(running).to_contain_text(re.compile(r"2h (29|30)m left"))
+    listed = admin.get(f"{API}/tickets/").json()["results"]
+    expect(page.get_by_test_id(f"ticket-row-{listed[0]['number']}")).to_be_visible()
+    for ticket in listed:
+        clock = page.get_by_test_id(f"ticket-row-{ticket['number']}").get_by_test_id("sla-clock")
+        if ticket.get("sla"):
+            expect(clock).to_have_attribute("data-state", re.compile(".+"))
+            shown = clock.get_attribute("data-state")
+            expect(clock.locator(".time")).to_have_text(re.compile(STATE_WORDS[str(shown)]))
+        else:
+            expect(clock).to_have_count(0)
+    screenshot(page, "sla-server")
+
+    # Overdue, paused with the time left, counting down; in words, not colour alone.
+    numbers: dict[str, str] = {}
+    page.route(re.compile(r".*/api/v1/workspaces/demo/tickets/\?.*"), sla_states(numbers))
+    page.reload()
+    page.get_by_test_id("ticket-view-all").click()
+    expect(page.get_by_test_id("sla-clock").first).to_be_visible()
+
+    def clock_of(state: str) -> Any:
+        return page.get_by_test_id(f"ticket-row-{numbers[state]}").get_by_test_id("sla-clock")
+
+    expect(clock_of("breached")).to_have_attribute("data-state", "breached")
+    expect(clock_of("breached")).to_contain_text(re.compile(r"Overdue by 5m \d\ds"))
+    expect(clock_of("paused")).to_contain_text("Paused · 3h 02m left")
+    expect(clock_of("ok")).to_contain_text(re.compile(r"2h (29|30)m left"))
     expect(page.get_by_test_id("ticket-filter-sla")).to_be_visible()
     screenshot(page, "sla")
 
     # In Chinese, the list's words fit.
     page.get_by_test_id("locale").select_option("zh-CN")
     expect(page.get_by_test_id("ticket-view-all")).to_contain_text("全部工单")
-    expect(page.locator("[data-testid=sla-clock][data-state=breached]")).to_contain_text("已超时")
+    expect(clock_of("breached")).to_contain_text("已超时")
     screenshot(page, "zh-CN")
     overflow = page.evaluate(
         "() => { const r = document.querySelector('#ticket-rows');"

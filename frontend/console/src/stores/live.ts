@@ -80,6 +80,7 @@ export const useLiveStore = defineStore("live", () => {
         routing.touch();
         const isNew = !(frame.conversation.id in conversations.byId);
         conversations.upsert(frame.conversation);
+        tickets.noteConversation(frame.conversation.id);
         if (isNew && frame.conversation.status === "queued") {
           const name = frame.conversation.contact?.name ?? "";
           notifications.announce(

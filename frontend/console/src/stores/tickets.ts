@@ -118,6 +118,21 @@ export const useTicketsStore = defineStore("tickets", () => {
     return notTickets.has(id) ? false : null;
   }
 
+  /** A conversation changed live (assignee, team, status): a ticket shown is read again, once
+   * for a burst of changes. */
+  const stale = new Set<number>();
+  let staleTimer = 0;
+  function noteConversation(id: number): void {
+    if (!byId[id]) return;
+    stale.add(id);
+    window.clearTimeout(staleTimer);
+    staleTimer = window.setTimeout(() => {
+      const ids = [...stale];
+      stale.clear();
+      for (const one of ids) void lookup(one, true).then((t) => t && receive(t));
+    }, 300);
+  }
+
   /** A ticket from an answer or a live frame: update it where it shows; a new ticket that
    * fits the current view and filters joins the list at once. */
   function receive(ticket: Ticket): void {
@@ -228,6 +243,7 @@ export const useTicketsStore = defineStore("tickets", () => {
     resetFilters,
     lookup,
     isTicket,
+    noteConversation,
     receive,
     update,
     bulk,
