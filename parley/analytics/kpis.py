@@ -17,7 +17,8 @@ Definitions (docs/kpis.md):
 - **SLA compliance** = met / (met + breached) from the SLA engine's counts for the period.
 
 Each figure is one grouped query over all agents (or teams) at once; medians are taken in SQL
-with window functions, so only the one or two middle values of each group come back.
+with window functions, so only the one or two middle values of each group come back. SLA
+counts come from the SLA engine's ``sla_compliance`` (one query over its events).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from parley.accounts.models import Member, Role, Team
 from parley.conversations.models import Conversation
 from parley.conversations.selectors import csat_summary
 from parley.quality.selectors import review_scores
+from parley.tickets.selectors import SlaCompliance, sla_compliance
 
 By = Literal["member", "team"]
 GROUP_FIELD: dict[str, str] = {"member": "assignee", "team": "team"}
@@ -165,9 +167,6 @@ def _names(*, workspace_id: int, by: By) -> list[tuple[int, str, bool]]:
     ]
 
 
-SlaCounts = dict[int, Any]
-
-
 def kpi_rows(*, workspace_id: int, start: datetime, end: datetime, by: By) -> list[KpiRow]:
     """One row per agent (active agents always; any other member with figures) or per team."""
     group = GROUP_FIELD[by]
@@ -191,7 +190,9 @@ def kpi_rows(*, workspace_id: int, start: datetime, end: datetime, by: By) -> li
     handling_medians = _medians(cohort, group=group, duration=_handling(), condition=RESOLVED_AFTER)
     csat = csat_summary(workspace_id=workspace_id, start=start, end=end, group_by=CSAT_GROUP[by])
     qa = review_scores(workspace_id=workspace_id, start=start, end=end, by=by)
-    sla: SlaCounts = {}
+    sla: dict[int, SlaCompliance] = sla_compliance(
+        workspace_id=workspace_id, start=start, end=end, by=by
+    )
     rows = []
     for key, name, always in _names(workspace_id=workspace_id, by=by):
         c = counts.get(key)
@@ -225,6 +226,9 @@ def kpi_rows(*, workspace_id: int, start: datetime, end: datetime, by: By) -> li
                 if bucket
                 else CsatStats(None, 0, 0, None),
                 qa=QaStats(average=review[0], reviews=review[1]) if review else QaStats(None, 0),
+                sla=SlaStats(met=met_breached.met, breached=met_breached.breached)
+                if met_breached
+                else SlaStats(0, 0),
             )
         )
     return rows

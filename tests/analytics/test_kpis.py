@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parley.analytics.kpis import KpiRow, kpi_rows, leaderboard
+from parley.tickets.models import CreatedVia, Ticket
+from parley.tickets.sla_models import SlaEvent, SlaEventKind, SlaMetric
 from tests.analytics.history import expected_kpis, generate
 from tests.conftest import World
 from tests.factories import MemberFactory
@@ -108,8 +110,8 @@ def test_the_number_of_queries_does_not_grow_with_agents(
 ) -> None:
     # given: a small history, then many more agents with work
     generate(world, start=START, days=DAYS, seed=1)
-    # conversation counts, two medians, CSAT, QA, the names
-    with django_assert_num_queries(6):
+    # conversation counts, two medians, CSAT, QA, SLA, the names
+    with django_assert_num_queries(7):
         kpi_rows(workspace_id=world.workspace.pk, start=START, end=END, by=by)  # type: ignore[arg-type]
     for _ in range(6):
         agent = MemberFactory(workspace=world.workspace)
@@ -121,7 +123,7 @@ def test_the_number_of_queries_does_not_grow_with_agents(
             first_response_after=timedelta(seconds=40),
             resolved_after=timedelta(minutes=3),
         )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         rows = kpi_rows(workspace_id=world.workspace.pk, start=START, end=END, by=by)  # type: ignore[arg-type]
     assert len(rows) >= (8 if by == "member" else 2)
 
@@ -154,3 +156,53 @@ def test_shorter_times_rank_higher() -> None:
     rows = [_row(1, "Ann", frt=90), _row(2, "Bo", frt=30), _row(3, "Cy", frt=60)]
     ranked = leaderboard(rows, metric="first_response_median")
     assert [e.row.name for e in ranked] == ["Bo", "Cy", "Ann"]
+
+
+def sla_event(world: World, agent, *, kind: str, at: datetime, team=None) -> None:
+    """A ticket whose SLA target was met or breached at ``at`` under ``agent``."""
+    conversation = handled_conversation(
+        inbox=world.inbox, agent=agent, team=team, assigned_at=at - timedelta(hours=1)
+    )
+    number = Ticket.objects.filter(workspace=world.workspace).count() + 1
+    ticket = Ticket.objects.create(
+        conversation=conversation,
+        workspace=world.workspace,
+        number=number,
+        created_via=CreatedVia.CONSOLE,
+    )
+    SlaEvent.objects.create(
+        workspace=world.workspace,
+        ticket=ticket,
+        metric=SlaMetric.FIRST_RESPONSE,
+        kind=kind,
+        at=at,
+        assignee=agent,
+        team=team,
+    )
+
+
+def test_sla_compliance_comes_from_the_sla_events(world: World) -> None:
+    # given: the agent met two targets and breached one in the period; the other agent breached
+    # one; an event after the period does not count
+    team = world.agent.teams.get()
+    at = START + timedelta(days=2)
+    sla_event(world, world.agent, kind=SlaEventKind.MET, at=at, team=team)
+    sla_event(world, world.agent, kind=SlaEventKind.MET, at=at, team=team)
+    sla_event(world, world.agent, kind=SlaEventKind.BREACHED, at=at, team=team)
+    sla_event(world, world.other_agent, kind=SlaEventKind.BREACHED, at=at)
+    sla_event(world, world.other_agent, kind=SlaEventKind.MET, at=END + timedelta(hours=1))
+    # when
+    rows = {
+        r.id: r
+        for r in kpi_rows(workspace_id=world.workspace.pk, start=START, end=END, by="member")
+    }
+    teams = {
+        r.id: r for r in kpi_rows(workspace_id=world.workspace.pk, start=START, end=END, by="team")
+    }
+    # then
+    assert (rows[world.agent.pk].sla.met, rows[world.agent.pk].sla.breached) == (2, 1)
+    assert rows[world.agent.pk].sla.compliance == 66.7
+    assert rows[world.other_agent.pk].sla.compliance == 0.0
+    assert teams[team.pk].sla.compliance == 66.7
+    ranked = leaderboard(list(rows.values()), metric="sla_compliance")
+    assert [e.row.id for e in ranked] == [world.agent.pk, world.other_agent.pk]

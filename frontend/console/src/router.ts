@@ -44,6 +44,28 @@ export const router = createRouter({
           component: () => import("./views/SupervisorView.vue"),
         },
         {
+          path: "quality",
+          name: "quality",
+          component: () => import("./views/QualityView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "quality/review/:id(\\d+)",
+          name: "quality-review",
+          component: () => import("./views/QualityReviewView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "my-reviews",
+          name: "my-reviews",
+          component: () => import("./views/MyReviewsView.vue"),
+        },
+        {
+          path: "performance",
+          name: "performance",
+          component: () => import("./views/PerformanceView.vue"),
+        },
+        {
           path: "automation",
           name: "automation",
           component: () => import("./views/AutomationView.vue"),
@@ -88,5 +110,6 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
   const ws = typeof to.params.ws === "string" ? to.params.ws : null;
   if (!ws || !session.useWorkspace(ws)) return home(session.defaultSlug());
   if (to.meta.admin && !session.isAdmin) return home(ws);
+  if (to.meta.supervising && !session.permissions.assign_others) return home(ws);
   return true;
 });
