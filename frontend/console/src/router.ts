@@ -73,6 +73,11 @@ export const router = createRouter({
         },
         { path: "macros", name: "macros", component: () => import("./views/MacrosView.vue") },
         {
+          path: "sla-policies",
+          name: "sla-policies",
+          component: () => import("./views/SlaPoliciesView.vue"),
+        },
+        {
           path: "inboxes",
           name: "inboxes",
           component: () => import("./views/InboxesView.vue"),
