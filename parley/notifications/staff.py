@@ -64,7 +64,8 @@ def sla_alert(conversation: Conversation, event_key: str, ticket_number: str | N
     number = f"#{ticket_number}" if ticket_number else f"#{conversation.pk}"
     topic = " ".join(topic_of(conversation).split())
     due = event.due_at.strftime("%Y-%m-%d %H:%M UTC") if event.due_at else "-"
-    link = f"{settings.PARLEY_PUBLIC_URL.rstrip('/')}/console/tickets/{conversation.pk}"
+    slug = conversation.inbox.workspace.slug
+    link = f"{settings.PARLEY_PUBLIC_URL.rstrip('/')}/app/{slug}/tickets/{conversation.pk}"
     lines = [
         f"Ticket {number}: {topic}",
         f"{english} (due {due}).",

@@ -170,6 +170,8 @@ def test_the_breach_is_e_mailed_to_each_recipient_with_the_ticket_number(
     assert mail["Reply-To"] is None  # a reply must not land in the customer's ticket
     assert mail["In-Reply-To"] is None
     assert "首次响应已超时" in smtp_server.received[0].text()
+    link = f"https://help.parley.test/app/{world.workspace.slug}/tickets/{ticket.pk}"
+    assert link in smtp_server.received[0].text()
 
     # Run again: nobody gets it twice.
     with django_capture_on_commit_callbacks(execute=True):
