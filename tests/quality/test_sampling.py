@@ -152,7 +152,9 @@ def test_the_job_draws_every_workspace_once(world: World, other_world: World) ->
         assert item.conversation.workspace_id == item.workspace_id
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_periodic_job_is_listed_and_runs(world: World, capsys) -> None:
+    # Committed data: the job runner closes old connections, as it does between real runs.
     call_command("jobs", "list")
     assert "quality-weekly-sample" in capsys.readouterr().out
     resolved_in(world, world.agent, resolved_at=datetime.now(UTC) - timedelta(days=7))
