@@ -4,6 +4,7 @@ with the tags search engines read; search finds a Chinese article for a Chinese 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.test import Client
 
@@ -133,3 +134,15 @@ def test_search_is_rate_limited_per_address(world: World, client: Client, settin
 
 def test_pages_take_only_get(world: World, client: Client) -> None:
     assert client.post(home(world)).status_code == 405
+
+
+def test_the_home_page_reads_in_a_fixed_number_of_queries(
+    world: World, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(8):
+        publish(world, f"Article {n}", "<p>Text</p>", "en", category=f"Topic {n % 3}")
+
+    # The workspace, the categories' articles, the popular ones.
+    with django_assert_max_num_queries(3):
+        page = client.get(home(world) + "?lang=en").content.decode()
+    assert page.count('<section class="category">') == 3

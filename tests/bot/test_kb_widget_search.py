@@ -81,3 +81,14 @@ def test_the_search_is_rate_limited(world: World, settings) -> None:
     codes = [search(world, q="refund").status_code for _ in range(3)]
 
     assert codes == [200, 200, 429]
+
+
+def test_a_search_on_a_built_index_costs_two_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    publish(world, "Refunds", "<p>3-5 days</p>", "en")
+    search(world, q="refund", locale="en")  # builds and caches the index
+
+    # The inbox (with its workspace) and the knowledge base's version stamp.
+    with django_assert_max_num_queries(2):
+        assert search(world, q="refund", locale="en").json()["results"][0]["title"] == "Refunds"

@@ -100,3 +100,59 @@ def test_an_article_published_in_the_console_is_in_the_help_center_and_the_widge
         box.press("Enter")
         expect(widget.locator(f"{WIDGET} .help")).to_be_hidden()
     visitor.close()
+
+
+def test_versions_faqs_and_synonyms_in_the_console_and_agents_only_read(
+    live_server: LiveServer, browser: Any, screenshot: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # the restore's confirmation
+    sign_in(page, live_server, ADMIN)
+    page.get_by_test_id("nav-kb").click()
+
+    # An edit of the title is a new version; restoring the first brings the old title back.
+    page.get_by_test_id("kb-filter-locale").select_option("en")
+    page.get_by_role("button", name="I forgot my password").click()
+    page.get_by_test_id("kb-title").fill("Forgot your password?")
+    page.get_by_test_id("kb-save").click()
+    versions = page.get_by_test_id("kb-versions")
+    expect(versions.locator("li")).to_have_count(2)
+    versions.locator("li").last.get_by_role("button", name="Restore").click()
+    expect(page.get_by_test_id("kb-title")).to_have_value("I forgot my password")
+    expect(versions.locator("li")).to_have_count(3)
+    screenshot(page, "versions")
+
+    # An FAQ with two more ways to ask it.
+    page.get_by_test_id("kb-tab-faqs").click()
+    page.get_by_test_id("kb-new-faq").click()
+    page.get_by_test_id("kb-faq-question").fill("Do you ship abroad?")
+    page.get_by_test_id("kb-faq-paraphrases").fill("international delivery\nship to Canada")
+    page.get_by_test_id("kb-faq-answer").fill("Yes, to 30 countries.")
+    page.get_by_test_id("kb-faq-save").click()
+    row = page.get_by_test_id("kb-faqs").locator("tr", has_text="Do you ship abroad?")
+    expect(row).to_contain_text("2")
+    screenshot(page, "faqs")
+
+    # A synonym.
+    page.get_by_test_id("kb-tab-synonyms").click()
+    page.get_by_role("button", name="New synonym").click()
+    form = page.get_by_test_id("kb-synonym-form")
+    form.get_by_label("Term").fill("invoice")
+    form.get_by_label("Same as").fill("receipt, bill")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("kb-synonyms")).to_contain_text("receipt, bill")
+    context.close()
+
+    # An agent reads the knowledge base but is offered no way to change it.
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.get_by_test_id("nav-kb").click()
+    expect(page.get_by_test_id("kb-articles")).to_contain_text("退款多久到账")
+    expect(page.get_by_text("supervisors and admins change it")).to_be_visible()
+    expect(page.get_by_test_id("kb-new-article")).to_have_count(0)
+    screenshot(page, "agent")
+    context.close()
