@@ -785,6 +785,11 @@ const en = {
     edit: "Edit",
     delete: "Delete",
     units: { days: "{n} d", hours: "{n} h", minutes: "{n} min" },
+    alert: {
+      warning: "{number}: {metric} due soon",
+      breached: "{number}: {metric} target breached",
+      open: "Open ticket",
+    },
   },
   errors: {
     generic: "Something went wrong: {detail}",

@@ -782,6 +782,11 @@ const zhCN: MessageSchema = {
     edit: "编辑",
     delete: "删除",
     units: { days: "{n} 天", hours: "{n} 小时", minutes: "{n} 分钟" },
+    alert: {
+      warning: "{number}：{metric}即将超时",
+      breached: "{number}：{metric}已超时",
+      open: "打开工单",
+    },
   },
   errors: {
     generic: "出错了：{detail}",

@@ -4,6 +4,7 @@ import { defineStore } from "pinia";
 import { ref } from "vue";
 import { conversationsApi } from "../api/conversations";
 import type { Attachment } from "../api/types";
+import { announceSlaAlert } from "../components/sla/slaAlert";
 import { AgentSocket, type SocketState } from "../realtime/agentSocket";
 import type { MessageCreatedFrame, NotificationFrame, ServerFrame } from "../realtime/frames";
 import { i18n } from "../i18n";
@@ -94,6 +95,10 @@ export const useLiveStore = defineStore("live", () => {
       }
       case "ticket.updated":
         tickets.receive(frame.ticket);
+        break;
+      case "sla.warning":
+      case "sla.breached":
+        announceSlaAlert(frame, session.slug);
         break;
       case "typing":
         timelines.setTyping(frame.conversation, frame.by, frame.on);
