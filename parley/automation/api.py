@@ -52,7 +52,7 @@ def _rule_input(request: Request, current: Rule | None = None) -> services.RuleI
 
 
 class RuleListView(WorkspaceAPIView):
-    @extend_schema(responses=None)
+    @extend_schema(operation_id="automation_rules_list", responses=None)
     def get(self, request: Request, workspace: str) -> Response:
         services.require_rule_manager(self.member)
         rules = selectors.rule_list(workspace_id=self.member.workspace_id)
@@ -128,7 +128,7 @@ def _macro_input(request: Request, current: Macro | None = None) -> services.Mac
 
 
 class MacroListView(WorkspaceAPIView):
-    @extend_schema(responses=None)
+    @extend_schema(operation_id="automation_macros_list", responses=None)
     def get(self, request: Request, workspace: str) -> Response:
         macros = selectors.macro_visible(member=self.member)
         return Response([macro_payload(m, viewer=self.member) for m in macros])
