@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from parley.accounts.models import Team
 from parley.conversations.models import Priority, Status
 from parley.conversations.services import (
@@ -16,7 +20,12 @@ from parley.conversations.services import (
     message_send,
 )
 from parley.tickets.models import Ticket
-from parley.tickets.services import TicketChanges, ticket_escalate, ticket_update
+from parley.tickets.services import (
+    TicketChanges,
+    ticket_escalate,
+    ticket_update,
+    tickets_bulk_set_priority,
+)
 from parley.tickets.sla.payloads import sla_payload
 from parley.tickets.sla_models import SlaEvent, TicketSla
 from parley.tickets.status import ViewStatus
@@ -272,3 +281,25 @@ def test_the_demo_policy_is_seeded_once_and_applies(
 
     assert first == again
     assert sla_of(make_ticket(priority=Priority.URGENT)).policy == first
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_bulk_priority_moves_the_clocks_in_a_fixed_number_of_queries(
+    world: World, make_ticket: Callable[..., Ticket], clock: Clock, count: int
+) -> None:
+    make_policy(world.workspace)
+    many = [make_ticket(priority=Priority.LOW) for _ in range(count)]
+
+    with CaptureQueriesContext(connection) as queries:
+        tickets_bulk_set_priority(
+            actor=world.supervisor, ticket_ids=[t.pk for t in many], priority=Priority.URGENT
+        )
+
+    # Lock, UPDATE, events, the policies, the SLA rows, one bulk UPDATE of them, audits,
+    # tickets, tags, savepoints: as many for 6 tickets as for 2.
+    assert len(queries) == BULK_PRIORITY_QUERIES
+    for ticket in many:
+        assert sla_of(ticket).first_response_due_at == ticket.created_at + 30 * MIN
+
+
+BULK_PRIORITY_QUERIES = 11

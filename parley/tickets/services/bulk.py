@@ -112,7 +112,7 @@ def _record(
     )
     tickets = (
         Ticket.objects.filter(pk__in=[c.pk for c in conversations])
-        .select_related("follow_up_of")
+        .select_related("follow_up_of", "sla__policy")  # the payloads at commit
         .prefetch_related("tags")
     )
     by_pk = {c.pk: c for c in conversations}
