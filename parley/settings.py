@@ -202,6 +202,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several serializers have a "status" field with different choices; name the shared sets.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketSettableStatusEnum": "parley.tickets.status.SettableStatus",
+    },
 }
 # Only the widget API is called from customers' sites; it checks the Origin per inbox itself.
 CORS_URLS_REGEX = r"^/api/widget/.*$"

@@ -20,7 +20,7 @@ from parley.tickets import selectors, services
 from parley.tickets.models import CreatedVia, CustomFieldDefinition, CustomFieldKind
 from parley.tickets.payloads import ticket_payload
 from parley.tickets.sla.state import STATES as SLA_STATES
-from parley.tickets.status import PRIORITY_BY_NAME, ViewStatus
+from parley.tickets.status import PRIORITY_BY_NAME, SettableStatus, ViewStatus
 
 PAGE_SIZE = 50
 PRIORITIES = list(PRIORITY_BY_NAME)
@@ -143,7 +143,7 @@ class TicketDetailView(WorkspaceAPIView):
         type = serializers.CharField(max_length=60, required=False, allow_blank=True)
         tags = serializers.ListField(child=serializers.CharField(), required=False, max_length=20)
         custom_fields = serializers.DictField(required=False)
-        status = serializers.ChoiceField(choices=["open", "pending", "solved"], required=False)
+        status = serializers.ChoiceField(choices=SettableStatus.choices, required=False)
         subject = serializers.CharField(max_length=200, required=False)
 
     @extend_schema(responses=None)
@@ -208,7 +208,7 @@ class BulkView(WorkspaceAPIView):
         tag = serializers.CharField(max_length=40, required=False)
         assignee = serializers.IntegerField(required=False, allow_null=True)
         team = serializers.IntegerField(required=False, allow_null=True)
-        status = serializers.ChoiceField(choices=["open", "pending", "solved"], required=False)
+        status = serializers.ChoiceField(choices=SettableStatus.choices, required=False)
 
     @extend_schema(request=BulkInput, responses=None)
     def post(self, request: Request, workspace: str) -> Response:

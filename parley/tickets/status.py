@@ -19,6 +19,14 @@ class ViewStatus(TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class SettableStatus(TextChoices):
+    """What a member may set; "new" and "closed" follow from assignment and the clock."""
+
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    SOLVED = "solved", "Solved"
+
+
 WAITING = (Status.QUEUED, Status.BOT)
 
 # Priority by its name on the wire ("low" … "urgent") and back.
