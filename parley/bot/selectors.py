@@ -3,21 +3,12 @@ model's training examples, and search (BM25 through ``parley.bot.nlp.retrieval``
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from parley.bot.models import (
-    Article,
-    ArticleStatus,
-    ArticleVersion,
-    Faq,
-    KnowledgeBaseStamp,
-    Synonym,
-)
-from parley.bot.nlp.retrieval import IndexDoc, SearchIndex
+from parley.bot import kb_index
+from parley.bot.models import Article, ArticleStatus, ArticleVersion, Faq, Synonym
 from parley.bot.services.sanitize import snippet
 from parley.errors import ApplicationError, ErrorCode
 
@@ -161,85 +152,6 @@ class KbHit:
     article_slug: str  # the article (or the FAQ's linked article) to link to; "" for none
 
 
-@dataclass(frozen=True)
-class _Entry:
-    kind: str
-    id: int
-    title: str
-    text: str
-    locale: str
-    article_slug: str
-
-
-@dataclass(frozen=True)
-class _Built:
-    version: tuple[int, str]
-    index: SearchIndex
-    entries: list[_Entry]
-
-
-_CACHE_SIZE = 64
-_cache: OrderedDict[tuple[int, str | None, tuple[str, ...]], _Built] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def kb_version(*, workspace_id: int) -> tuple[int, str]:
-    """The workspace's knowledge-base stamp: an index built at another one is stale."""
-    stamp = KnowledgeBaseStamp.objects.filter(pk=workspace_id).values_list("version", "changed_at")
-    found = stamp.first()
-    return (found[0], found[1].isoformat() if found[1] else "") if found else (0, "")
-
-
-def _entries(
-    workspace_id: int, locale: str | None, kinds: tuple[str, ...]
-) -> list[tuple[_Entry, str]]:
-    """Each searchable entry with the text it is indexed by."""
-    entries: list[tuple[_Entry, str]] = []
-    if "article" in kinds:
-        articles = published_articles(workspace_id=workspace_id, locale=locale).order_by("pk")
-        for a in articles.only("pk", "title", "body_text", "locale", "slug"):
-            entry = _Entry("article", a.pk, a.title, a.body_text, a.locale, a.slug)
-            entries.append((entry, a.body_text))
-    if "faq" in kinds:
-        faqs = faq_list(workspace_id=workspace_id, locale=locale, published=True).order_by("pk")
-        for faq in faqs:
-            linked = faq.article
-            slug = linked.slug if linked and linked.status == ArticleStatus.PUBLISHED else ""
-            entry = _Entry("faq", faq.pk, faq.question, faq.answer_text, faq.locale, slug)
-            # An FAQ is found by any of the ways its question is asked, and by its answer.
-            entries.append((entry, " ".join([*map(str, faq.paraphrases), faq.answer_text])))
-    return entries
-
-
-def _build(
-    workspace_id: int, locale: str | None, kinds: tuple[str, ...], version: tuple[int, str]
-) -> _Built:
-    entries = _entries(workspace_id, locale, kinds)
-    docs = [
-        IndexDoc(id=row, title=entry.title, text=text) for row, (entry, text) in enumerate(entries)
-    ]
-    index = SearchIndex.build(docs, synonyms=synonym_mapping(workspace_id=workspace_id))
-    return _Built(version=version, index=index, entries=[entry for entry, _ in entries])
-
-
-def _index_for(workspace_id: int, locale: str | None, kinds: tuple[str, ...]) -> _Built:
-    """The cached index, unless a knowledge-base write has moved the stamp since it was built."""
-    version = kb_version(workspace_id=workspace_id)
-    key = (workspace_id, locale, kinds)
-    with _cache_lock:
-        built = _cache.get(key)
-        if built is not None and built.version == version:
-            _cache.move_to_end(key)
-            return built
-    built = _build(workspace_id, locale, kinds, version)
-    with _cache_lock:
-        _cache[key] = built
-        _cache.move_to_end(key)
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return built
-
-
 def _snippet_around(text: str, query: str, length: int = 160) -> str:
     """The part of ``text`` where a word of the query first appears, else its start."""
     lowered = text.lower()
@@ -267,7 +179,7 @@ def kb_search(
     query = query.strip()[:500]
     if not query or k <= 0:
         return []
-    built = _index_for(workspace_id, locale, tuple(sorted(kinds)))
+    built = kb_index.index_for(workspace_id=workspace_id, locale=locale, kinds=tuple(sorted(kinds)))
     found = built.index.search(query, k)
     floor = found[0].score * relative_floor if found else 0.0
     hits = []

@@ -3,7 +3,11 @@ on the very next search (the cached index follows the knowledge-base stamp)."""
 
 from __future__ import annotations
 
-from parley.bot import selectors, services
+from collections import OrderedDict
+
+import pytest
+
+from parley.bot import kb_index, selectors, services
 from parley.bot.demo import kb_demo_seed
 from parley.bot.models import Article
 from tests.conftest import World
@@ -100,3 +104,31 @@ def test_a_relative_floor_leaves_out_hits_that_share_only_a_common_word(world: W
 
     assert everything[0] == "退款多久到账" and len(everything) > 1
     assert public == ["退款多久到账"]
+
+
+def test_a_large_knowledge_base_answers_from_its_last_index_while_the_next_is_built(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a knowledge base counted as large, and background rebuilds recorded, not run
+    monkeypatch.setattr(kb_index, "SYNC_REBUILD_MAX_ENTRIES", 0)
+    monkeypatch.setattr(kb_index, "_cache", OrderedDict())  # none left by earlier tests
+    scheduled: list[kb_index.Key] = []
+    monkeypatch.setattr(kb_index, "rebuild_in_background", scheduled.append)
+    article = publish(world, "Shipping", "<p>We ship with SF Express.</p>", "en")
+    assert titles(world, "express") == ["Shipping"]  # the first index is built at once
+
+    # When it changes, searches answer from the previous index and one rebuild is scheduled
+    services.article_update(actor=world.admin, article=article, body="<p>We ship by courier.</p>")
+    assert titles(world, "express") == ["Shipping"]
+    assert titles(world, "courier") == []
+    assert len(scheduled) == 1
+
+    # Then, once the rebuild is done, the change is found
+    (key,) = scheduled
+    stamp = kb_index.kb_stamp(workspace_id=world.workspace.pk)
+    kb_index._keep(
+        key, kb_index.build(workspace_id=key[0], locale=key[1], kinds=key[2], stamp=stamp)
+    )
+    kb_index._building.discard(key)
+    assert titles(world, "courier") == ["Shipping"]
+    assert titles(world, "express") == []
