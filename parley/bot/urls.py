@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from parley.bot import api
+from parley.bot import api, faq_api, search_api
 from parley.bot.helpcenter import views as help_views
 
 kb_api: list[URLPattern] = [
@@ -17,15 +17,15 @@ kb_api: list[URLPattern] = [
         "articles/<int:article_id>/versions/<int:number>/restore/",
         api.ArticleVersionRestoreView.as_view(),
     ),
-    path("faqs/", api.FaqListView.as_view()),
-    path("faqs/<int:faq_id>/", api.FaqDetailView.as_view()),
-    path("synonyms/", api.SynonymListView.as_view()),
-    path("synonyms/<int:synonym_id>/", api.SynonymDetailView.as_view()),
-    path("search/", api.SearchView.as_view()),
+    path("faqs/", faq_api.FaqListView.as_view()),
+    path("faqs/<int:faq_id>/", faq_api.FaqDetailView.as_view()),
+    path("synonyms/", faq_api.SynonymListView.as_view()),
+    path("synonyms/<int:synonym_id>/", faq_api.SynonymDetailView.as_view()),
+    path("search/", search_api.SearchView.as_view()),
 ]
 
 widget_help: list[URLPattern] = [
-    path("help/search", api.WidgetHelpSearchView.as_view()),
+    path("help/search", search_api.WidgetHelpSearchView.as_view()),
 ]
 
 help_center: list[URLPattern] = [
