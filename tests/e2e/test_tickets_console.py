@@ -284,6 +284,12 @@ def test_an_agent_works_tickets_in_the_console(
         ("zhao@example.com", "high", "console")
     ]
 
+    # A link with a search (as a follow-up's link to the ticket it follows) lists that ticket.
+    page.goto(f"{server.url}/app/demo/tickets?q={second['number']}")
+    expect(page.get_by_test_id("ticket-search")).to_have_value(str(second["number"]))
+    expect(page.get_by_test_id(f"ticket-row-{second['number']}")).to_be_visible()
+    expect(page.get_by_test_id(f"ticket-row-{first['number']}")).to_have_count(0)
+
     # SLA clocks as the server computes them: each ticket with a policy shows its state in
     # words; one without shows none.
     page.goto(f"{server.url}/app/demo/tickets")
