@@ -1,5 +1,7 @@
+import numpy as np
 import pytest
 
+from parley.bot.intent.classifier import fit_temperature
 from parley.bot.intent.model import (
     DEFAULT_THRESHOLD,
     IncompatibleModelError,
@@ -30,20 +32,43 @@ def test_a_chinese_question_gets_its_intent(model):
 def test_a_nonsense_question_is_refused_with_alternatives_still_offered(model):
     prediction = model.predict("purple elephants sing opera quietly")
     assert prediction.label is None
-    assert prediction.confidence < model.threshold
     assert len(prediction.alternatives) == 3
     confidences = [a.confidence for a in prediction.alternatives]
     assert confidences == sorted(confidences, reverse=True)
 
 
+def test_a_question_below_the_threshold_is_refused(model):
+    prediction = model.predict("my order")  # known words, but which intent?
+    assert prediction.confidence < 0.9
+    strict = IntentModel(
+        pipeline=model.pipeline,
+        threshold=0.9,
+        metrics={},
+        known_words=model.known_words,
+    )
+    assert strict.predict("my order").label is None
+    assert strict.predict("reset my password").label == "password"
+
+
 def test_confidences_are_probabilities(model):
     prediction = model.predict("reset my password")
-    assert 0 < prediction.alternatives[-1].confidence <= prediction.confidence <= 1
+    assert 0 <= prediction.alternatives[-1].confidence <= prediction.confidence <= 1
 
 
-def test_few_examples_use_the_default_threshold(model):
+def test_the_threshold_comes_from_held_out_predictions(model):
+    assert model.metrics["threshold_source"] == "out_of_fold"
+    assert 0 < model.threshold < 1
+    # The held-out probabilities served their purpose and are not stored with the model.
+    assert not hasattr(model.pipeline.named_steps["classify"], "held_out_proba_")
+
+
+def test_intents_with_too_few_examples_for_folds_use_the_default_threshold():
+    texts = ["refund please", "money back", "where is my parcel", "track delivery"]
+    labels = ["refund", "refund", "delivery", "delivery"]
+    model = IntentModel.train(texts, labels)
     assert model.threshold == DEFAULT_THRESHOLD
     assert model.metrics["threshold_source"] == "default"
+    assert model.predict("I want my money back").label == "refund"
 
 
 def test_an_explicit_threshold_of_one_refuses_everything():
@@ -102,3 +127,14 @@ def test_the_threshold_refuses_the_budgeted_share_of_right_answers(model):
     assert tuned.threshold == pytest.approx(lowest)
     assert tuned.validation_in_scope_accuracy == 1.0
     assert tuned.validation_oos_recall is None
+
+
+def test_temperature_scaling_recovers_the_temperature_that_made_the_labels():
+    rng = np.random.default_rng(3)
+    scores = rng.normal(size=(4000, 5)) * 3
+    true_temperature = 2.0
+    probabilities = np.exp(scores / true_temperature)
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    targets = np.array([rng.choice(5, p=row) for row in probabilities])
+
+    assert fit_temperature(scores, targets) == pytest.approx(true_temperature, rel=0.15)

@@ -2,17 +2,18 @@
 
 Training (``IntentModel.train``):
 
-1. A stratified validation split (15 %) is carved from the training examples, with a fixed seed.
-2. The pipeline is fitted on the rest and scores the validation split; the refusal threshold is
-   the confidence below which it would refuse at most ``REFUSAL_BUDGET`` of the validation
-   questions it answers correctly (``threshold.py``). Out-of-scope examples, labelled ``oos``,
-   are learnt as a class of their own and refused whatever their confidence.
-3. The pipeline is fitted again on every example, and keeps that threshold.
+1. The pipeline is fitted on every example. On the way, the classifier predicts each example
+   with a model fitted on the other folds (3-fold, stratified, fixed seed): held-out
+   predictions on validation data carved from the training data, never from the test data.
+2. The refusal threshold is the confidence below which the model would refuse
+   ``REFUSAL_BUDGET`` of the held-out questions it got right (``threshold.py``). Out-of-scope
+   examples, labelled ``oos``, are learnt as a class of their own and refused whatever their
+   confidence.
 
-With too few examples for a validation split (a new workspace with a handful of FAQs), the
+With too few examples for folds (an intent with fewer than three, as in a new workspace), the
 threshold is ``DEFAULT_THRESHOLD``. Confidence is the probability of the best intent from
-Platt-calibrated one-vs-rest linear SVMs (cross-validated, ``CalibratedClassifierCV``) when every
-intent has at least three examples, else from a logistic regression.
+temperature-scaled one-vs-rest linear SVMs (``classifier.py``) when every intent has at least
+three examples, else from a logistic regression.
 """
 
 from __future__ import annotations
@@ -27,20 +28,18 @@ from typing import Any
 import joblib  # type: ignore[import-untyped]
 import numpy as np
 import sklearn  # type: ignore[import-untyped]
-from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
 from sklearn.pipeline import Pipeline  # type: ignore[import-untyped]
-from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
 
+from parley.bot.intent.classifier import FOLDS, TemperatureScaledSVC
 from parley.bot.intent.features import text_features
 from parley.bot.intent.threshold import REFUSAL_BUDGET, tune_threshold
+from parley.bot.nlp.tokenize import tokenize
 
 # Bump when the pickled layout changes; a stored model of another format must be retrained.
 FORMAT_VERSION = 1
 OOS_LABEL = "oos"
 DEFAULT_THRESHOLD = 0.3
-VALIDATION_FRACTION = 0.15
 MIN_VALIDATION_EXAMPLES = 20
 ALTERNATIVES = 3
 
@@ -67,9 +66,9 @@ class Prediction:
 
 
 def _classifier(labels: Sequence[str]) -> Any:
-    fewest = min(Counter(labels).values())
-    if fewest >= 3:
-        return CalibratedClassifierCV(LinearSVC(C=1.0), method="sigmoid", cv=3)
+    # Temperature scaling needs every intent in every out-of-fold split.
+    if min(Counter(labels).values()) >= FOLDS:
+        return TemperatureScaledSVC(C=1.0)
     return LogisticRegression(C=20.0, max_iter=2000)
 
 
@@ -88,35 +87,22 @@ def _check(texts: Sequence[str], labels: Sequence[str]) -> None:
         raise IntentTrainingError("at least two intents are needed")
 
 
-def _validation_split(
-    texts: Sequence[str], labels: Sequence[str], seed: int
-) -> tuple[list[str], list[str], list[str], list[str]] | None:
-    counts = Counter(labels)
-    # Intents with a single example stay in training; the rest are split stratified.
-    splittable = [i for i, label in enumerate(labels) if counts[label] >= 2]
-    size = round(len(splittable) * VALIDATION_FRACTION)
-    if size < max(MIN_VALIDATION_EXAMPLES, len({labels[i] for i in splittable})):
-        return None
-    train_rows, held_rows = train_test_split(
-        splittable,
-        test_size=size,
-        stratify=[labels[i] for i in splittable],
-        random_state=seed,
-    )
-    train_rows = sorted({*train_rows, *(i for i in range(len(labels)) if counts[labels[i]] < 2)})
-    return (
-        [texts[i] for i in train_rows],
-        [labels[i] for i in train_rows],
-        [texts[i] for i in held_rows],
-        [labels[i] for i in held_rows],
-    )
-
-
 class IntentModel:
-    def __init__(self, *, pipeline: Pipeline, threshold: float, metrics: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        *,
+        pipeline: Pipeline,
+        threshold: float,
+        metrics: dict[str, Any],
+        known_words: frozenset[str] = frozenset(),
+    ) -> None:
         self.pipeline = pipeline
         self.threshold = threshold
         self.metrics = metrics
+        # Content words of the training examples. A message without any of them is refused:
+        # no intent can be known from words never seen (character n-grams alone would still
+        # find one — "tell me a joke" shares letters with many questions).
+        self.known_words = known_words
         classes = [str(label) for label in pipeline.classes_]
         self._classes = np.array(classes, dtype=object)
         self._in_scope = np.array([label != OOS_LABEL for label in classes])
@@ -132,29 +118,31 @@ class IntentModel:
         labels: Sequence[str],
         *,
         threshold: float | None = None,
-        seed: int = 0,
     ) -> IntentModel:
-        """Fit on ``texts``/``labels``; ``threshold=None`` tunes it on a validation split."""
+        """Fit on ``texts``/``labels``; ``threshold=None`` tunes it on held-out predictions."""
         _check(texts, labels)
         started = time.monotonic()
         metrics: dict[str, Any] = {"examples": len(texts), "intents": len(set(labels))}
-        if threshold is None:
-            split = _validation_split(texts, labels, seed)
-            if split is None:
-                threshold = DEFAULT_THRESHOLD
-                metrics["threshold_source"] = "default"
-            else:
-                fit_texts, fit_labels, held_texts, held_labels = split
-                probe = cls(pipeline=_fit(fit_texts, fit_labels), threshold=0.0, metrics={})
-                tuned = tune_threshold(
-                    probe.predict_many(held_texts), held_labels, budget=REFUSAL_BUDGET
-                )
-                threshold = tuned.threshold
-                metrics.update(tuned.as_metrics())
-                metrics["threshold_source"] = "validation"
-        else:
+        pipeline = _fit(texts, labels)
+        classifier = pipeline.named_steps["classify"]
+        # Out-of-fold probabilities are only needed here; not kept in the stored model.
+        held_out = getattr(classifier, "held_out_proba_", None)
+        if hasattr(classifier, "held_out_proba_"):
+            del classifier.held_out_proba_
+        known_words = frozenset(word for text in texts for word in tokenize(text))
+        model = cls(pipeline=pipeline, threshold=0.0, metrics=metrics, known_words=known_words)
+        if threshold is not None:
             metrics["threshold_source"] = "given"
-        model = cls(pipeline=_fit(texts, labels), threshold=threshold, metrics=metrics)
+        elif held_out is None or len(labels) < MIN_VALIDATION_EXAMPLES:
+            threshold = DEFAULT_THRESHOLD
+            metrics["threshold_source"] = "default"
+        else:
+            predictions = [model._prediction(row) for row in held_out]
+            tuned = tune_threshold(predictions, labels, budget=REFUSAL_BUDGET)
+            threshold = tuned.threshold
+            metrics.update(tuned.as_metrics())
+            metrics["threshold_source"] = "out_of_fold"
+        model.threshold = threshold
         metrics["threshold"] = round(threshold, 4)
         metrics["train_seconds"] = round(time.monotonic() - started, 2)
         return model
@@ -166,9 +154,15 @@ class IntentModel:
         if not texts:
             return []
         probabilities = self.pipeline.predict_proba(list(texts))
-        return [self._prediction(row) for row in probabilities]
+        return [
+            self._prediction(row, familiar=self._familiar(text))
+            for text, row in zip(texts, probabilities, strict=True)
+        ]
 
-    def _prediction(self, row: np.ndarray) -> Prediction:
+    def _familiar(self, text: str) -> bool:
+        return not self.known_words or not self.known_words.isdisjoint(tokenize(text))
+
+    def _prediction(self, row: np.ndarray, *, familiar: bool = True) -> Prediction:
         in_scope = np.where(self._in_scope, row, -1.0)
         best = np.argsort(-in_scope)[:ALTERNATIVES]
         alternatives = tuple(
@@ -177,10 +171,10 @@ class IntentModel:
             if self._in_scope[i]
         )
         top = int(np.argmax(row))
-        confidence = alternatives[0].confidence if alternatives else 0.0
-        refused = not self._in_scope[top] or confidence < self.threshold
+        confidence = float(row[best[0]]) if self._in_scope[best[0]] else 0.0
+        refused = not familiar or not self._in_scope[top] or confidence < self.threshold
         label = None if refused or not alternatives else alternatives[0].label
-        return Prediction(label=label, confidence=confidence, alternatives=alternatives)
+        return Prediction(label=label, confidence=round(confidence, 4), alternatives=alternatives)
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -3,8 +3,9 @@
 A refusal costs little (the bot offers choices or a person); a confident wrong answer costs a
 customer. Yet a threshold set too high refuses questions the model knows. The rule: take the
 validation questions the model answers correctly, and set the threshold at the confidence that
-refuses ``budget`` of them (by default 10 %, the lowest-confidence ones). Every question below
-it — most wrong answers and most out-of-scope questions — is refused. It needs no out-of-scope
+refuses ``budget`` of them (by default 2 %, the lowest-confidence ones). Every question below
+it — many wrong answers and out-of-scope questions — is refused. (A 10 % budget refused 92 % of
+CLINC150's out-of-scope questions but cost 9 points of in-scope accuracy.) It needs no out-of-scope
 examples, so it works for a workspace's FAQs as well as for CLINC150; when the validation split
 does have ``oos`` examples, their recall is reported beside it.
 """
@@ -20,7 +21,7 @@ import numpy as np
 if TYPE_CHECKING:
     from parley.bot.intent.model import Prediction
 
-REFUSAL_BUDGET = 0.10
+REFUSAL_BUDGET = 0.02
 OOS_LABEL = "oos"
 
 
