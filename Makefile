@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck check install frontend clean
+.PHONY: run test lint typecheck check install frontend clean bench
 
 # Each front end has its own package-lock.json; a build reruns only when its sources change.
 FRONTENDS := $(patsubst frontend/%/package.json,%,$(wildcard frontend/*/package.json))
@@ -53,6 +53,11 @@ frontend/%/node_modules/.installed: frontend/%/package-lock.json
 frontend/%/dist/.built: frontend/%/node_modules/.installed $$(shell find frontend/$$*/src frontend/$$*/index.html frontend/$$*/vite.config.ts frontend/$$*/package.json -type f 2>/dev/null)
 	cd frontend/$* && npm run --silent build
 	touch $@
+
+# Quick versions of the real-time benchmarks (docs/benchmarks.md), against Parley in production
+# mode and the B1/B2 baselines; needs the local PostgreSQL and Redis. Results go to bench/results/.
+bench: $(VENV)/.synced $(FRONTEND_BUILDS)
+	$(BIN)/python -m bench.run all --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache frontend/*/node_modules frontend/*/dist

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,6 +21,7 @@ from typing import Any
 
 from bench import widget
 from bench.scenarios import SCENARIOS, Options, machine
+from bench.servers import drop_template
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COLUMNS = ("parley", "b1", "b2", "parley/b1", "parley/b2", "goal", "verdict")
@@ -78,8 +79,14 @@ def markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
         "| " + " | ".join(HEADINGS) + " |",
         "| " + " | ".join("---" for _ in HEADINGS) + " |",
     ]
+    columns = list(COLUMNS)
+    if any("before" in row for row in result["rows"]):
+        # A before/after run of a product change: Parley at the older commit beside it.
+        columns.insert(1, "before")
+        lines[-2] = lines[-2].replace("| Parley |", "| Parley | Parley before the change |")
+        lines[-1] += " --- |"
     for row in result["rows"]:
-        cells = [str(row["measure"])] + [str(row.get(c, "")) for c in COLUMNS]
+        cells = [str(row["measure"])] + [str(row.get(c, "")) for c in columns]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -101,15 +108,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--targets", default="parley,b1,b2")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an older commit (git worktree): adds it as the target 'before'",
+    )
     args = parser.parse_args(argv)
     names = list(ORDER) if "all" in args.scenarios else args.scenarios
     options = Options(
         quick=args.quick,
         workers=args.workers,
         processes=args.processes,
-        targets=tuple(t for t in args.targets.split(",") if t),
+        targets=tuple(t for t in args.targets.split(",") if t)
+        + (("before",) if args.before else ()),
+        before=args.before,
     )
     args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        return run_all(names, options, args.out, args.quick, argv)
+    finally:
+        drop_template()
+
+
+def run_all(
+    names: list[str], options: Options, out: Path, quick: bool, argv: list[str] | None
+) -> int:
     failed = False
     for name in names:
         began = time.monotonic()
@@ -121,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             continue
         meta = {
-            "quick": args.quick,
+            "quick": quick,
             "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": commit(),
             "command": "python -m bench.run " + " ".join(argv or sys.argv[1:]),
@@ -130,14 +153,20 @@ def main(argv: list[str] | None = None) -> int:
             "seconds": time.monotonic() - began,
             "options": options.__dict__,
         }
-        stem = f"{name}-quick" if args.quick else name
-        (args.out / f"{stem}.json").write_text(json.dumps({**result, "meta": meta}, indent=1))
+        stem = f"{name}-quick" if quick else name
+        (out / f"{stem}.json").write_text(json.dumps({**result, "meta": meta}, indent=1))
         table = markdown(result, meta)
-        (args.out / f"{stem}.md").write_text(table)
+        (out / f"{stem}.md").write_text(table)
         print(table, flush=True)
     return 1 if failed else 0
 
 
+def stop_on_term(signum: int, frame: object) -> None:
+    # `timeout` and CI send SIGTERM: unwind, so the servers are stopped and the database dropped.
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    signal.signal(signal.SIGTERM, stop_on_term)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.exit(main())

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from bench.load.generator import run_load
@@ -27,11 +28,17 @@ class Options:
     workers: int = 2  # Parley's uvicorn workers (and B2's processes)
     processes: int = 2  # client processes
     targets: tuple[str, ...] = ("parley", "b1", "b2")
+    # A checkout of an older commit: adds the target "before" (Parley from there).
+    before: Path | None = None
 
 
 def make_server(name: str, options: Options, *, inboxes: int, agents: int, workers: int) -> Server:
     if name == "parley":
         return Parley(workers=workers, inboxes=inboxes, agents=agents)
+    if name == "before" and options.before is not None:
+        return Parley(
+            workers=workers, inboxes=inboxes, agents=agents, name="before", root=options.before
+        )
     if name == "b1":
         return RelayServer(name="b1", durable=False, inboxes=inboxes, agents=agents)
     return RelayServer(name="b2", durable=True, inboxes=inboxes, agents=agents, workers=workers)
@@ -66,7 +73,7 @@ def chat_runs(
         with running(server):
             before = server.stored_messages()
             load_before = load_average()
-            use = plan if name == "parley" else _without_rest(plan)
+            use = plan if isinstance(server, Parley) else _without_rest(plan)
             result = run_load(use, server.target(), during=cpu_during(server, plan))
             after = server.stored_messages()
             result["stored"] = None if before is None or after is None else after - before
@@ -241,7 +248,9 @@ def _step_text(index: int, result: Result) -> str:
 
 # --- connections: idle and churn ----------------------------------------------------------------
 def idle(options: Options) -> Result:
-    connections, hold, ping = (500, 15.0, 5.0) if options.quick else (5000, 60.0, 25.0)
+    # Pings every 25 s, as the widget sends them; held longer than that, so each socket pings.
+    connections, hold, patience = (500, 30.0, 120.0) if options.quick else (5000, 60.0, 300.0)
+    ping = 25.0
     plan = Plan(
         visitors=connections,
         processes=options.processes,
@@ -249,7 +258,7 @@ def idle(options: Options) -> Result:
         ping_seconds=ping,
         drain_seconds=0.0,
         connect_concurrency=50,
-        connect_timeout=300.0,
+        connect_timeout=patience,
     )
     runs: dict[str, Result] = {}
     for name in [t for t in options.targets if t != "b2"]:
@@ -392,7 +401,55 @@ def storm(options: Options) -> Result:
         connect_timeout=300.0,
     )
     kill_after = plan.warmup_seconds + 5.0
-    server = Parley(workers=options.workers, inboxes=2, agents=4)
+    runs: dict[str, Result] = {}
+    for name in [t for t in options.targets if t in {"parley", "before"}]:
+        server = make_server(name, options, inboxes=2, agents=4, workers=options.workers)
+        assert isinstance(server, Parley)
+        runs[name] = storm_run(server, plan, kill_after)
+    result = runs.get("parley", {})
+    lost = result.get("lost_deliveries", 0) + result.get("unacked", 0) if result else None
+    rows = [
+        row("sockets dropped by the kill", runs, lambda r: r["dropped_clients"]),
+        row("sockets resumed (welcome again)", runs, lambda r: r["resumed_clients"]),
+        row(
+            "time until all resumed (s)",
+            runs,
+            lambda r: r["all_resumed_s"],
+            goal="≤ 30 s",
+            verdict=_at_most(result.get("all_resumed_s"), 30.0),
+        ),
+        row(
+            "messages sent / acked / stored",
+            runs,
+            lambda r: f"{r['sent']} / {r['acked']} / {r['stored']}",
+        ),
+        row(
+            "lost (unacked + undelivered)",
+            runs,
+            lambda r: r["lost_deliveries"] + r["unacked"],
+            goal="0",
+            verdict=_zero(lost),
+        ),
+        row(
+            "duplicates",
+            runs,
+            lambda r: r["duplicates"],
+            goal="0",
+            verdict=_zero(result.get("duplicates")),
+        ),
+        row("delivery p99 over the run (ms)", runs, lambda r: _get(r, "delivery_ms", "p99")),
+    ]
+    return {
+        "scenario": "storm",
+        "plan": f"{visitors} widgets + 4 agents on {options.workers} workers; SIGKILL of one "
+        f"worker {kill_after:g} s in (uvicorn starts a new one); {visitors / 10:g} msg/s",
+        "rows": rows,
+        "runs": _trim(runs),
+    }
+
+
+# --- table helpers ------------------------------------------------------------------------------
+def storm_run(server: Parley, plan: Plan, kill_after: float) -> Result:
     with running(server):
         before = server.stored_messages()
 
@@ -414,49 +471,9 @@ def storm(options: Options) -> Result:
     result["all_resumed_s"] = (
         round((resumes[-1] - killed) / 1e9, 2) if resumes and len(resumes) >= len(drops) else None
     )
-    lost = result["lost_deliveries"] + result["unacked"]
-    runs = {"parley": result}
-    rows = [
-        row("sockets dropped by the kill", runs, lambda r: r["dropped_clients"]),
-        row("sockets resumed (welcome again)", runs, lambda r: r["resumed_clients"]),
-        row(
-            "time until all resumed (s)",
-            runs,
-            lambda r: r["all_resumed_s"],
-            goal="≤ 30 s",
-            verdict=_at_most(result["all_resumed_s"], 30.0),
-        ),
-        row(
-            "messages sent / acked / stored",
-            runs,
-            lambda r: f"{r['sent']} / {r['acked']} / {r['stored']}",
-        ),
-        row(
-            "lost (unacked + undelivered)",
-            runs,
-            lambda r: r["lost_deliveries"] + r["unacked"],
-            goal="0",
-            verdict=_zero(lost),
-        ),
-        row(
-            "duplicates",
-            runs,
-            lambda r: r["duplicates"],
-            goal="0",
-            verdict=_zero(result["duplicates"]),
-        ),
-        row("delivery p99 over the run (ms)", runs, lambda r: _get(r, "delivery_ms", "p99")),
-    ]
-    return {
-        "scenario": "storm",
-        "plan": f"{visitors} widgets + 4 agents on {options.workers} workers; SIGKILL of one "
-        f"worker {kill_after:g} s in (uvicorn starts a new one); {visitors / 10:g} msg/s",
-        "rows": rows,
-        "runs": _trim(runs),
-    }
+    return result
 
 
-# --- table helpers ------------------------------------------------------------------------------
 def _get(result: Result, *keys: str) -> Any:
     value: Any = result
     for key in keys:
@@ -479,6 +496,7 @@ def row(
     out: dict[str, Any] = {
         "measure": measure,
         **{n: values.get(n, "n/a") for n in ("parley", "b1", "b2")},
+        **({"before": values["before"]} if "before" in values else {}),
     }
     if ratio:
         for base in ("b1", "b2"):

@@ -81,9 +81,10 @@ class Database:
     def url(self) -> str:
         return with_database(POSTGRES_URL, self.name)
 
-    def create(self) -> None:
+    def create(self, template: str | None = None) -> None:
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{self.name}"')
+            connection.execute(f'CREATE DATABASE "{self.name}"{copy}')
 
     def drop(self) -> None:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
@@ -119,6 +120,43 @@ def terminate(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
+# Migrating takes most of a server's start; each run migrates one template database once and
+# copies it for every server (CREATE DATABASE … TEMPLATE). The data directory is shared too, so
+# collectstatic copies and compresses the front ends once.
+_template: Database | None = None
+_shared_dir: Path | None = None
+
+
+def shared_dir() -> Path:
+    global _shared_dir
+    if _shared_dir is None:
+        _shared_dir = Path(tempfile.mkdtemp(prefix="parley-bench-data-"))
+    return _shared_dir
+
+
+def migrated_template(env: dict[str, str]) -> str:
+    global _template
+    if _template is None:
+        template = Database()
+        template.create()
+        subprocess.run(
+            [sys.executable, "-m", "parley.cli", "migrate", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": template.url},
+            check=True,
+            timeout=600,
+        )
+        _template = template
+    return _template.name
+
+
+def drop_template() -> None:
+    global _template
+    if _template is not None:
+        _template.drop()
+        _template = None
+
+
 # --- Parley ------------------------------------------------------------------------------------
 @dataclass
 class Parley:
@@ -128,6 +166,9 @@ class Parley:
     inboxes: int
     agents: int
     name: str = "parley"
+    # Another checkout of Parley (a `git worktree` at an older commit), to measure a change
+    # before and after in the same run; the same virtualenv serves both.
+    root: Path = ROOT
     port: int = field(default_factory=free_port)
     database: Database = field(default_factory=Database)
     prefix: str = field(default_factory=lambda: f"parley-bench-{secrets.token_hex(4)}")
@@ -153,7 +194,7 @@ class Parley:
             DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             PARLEY_DEMO="0",
-            PARLEY_DATA_DIR=str(self.workdir / "data"),
+            PARLEY_DATA_DIR=str(shared_dir()),
             # Every simulated visitor comes from 127.0.0.1; real ones come from many addresses.
             PARLEY_RATE_WIDGET_SESSION="1000000/min",
             PARLEY_RATE_LOGIN="100000/min",
@@ -164,7 +205,7 @@ class Parley:
     def manage(self, *args: str) -> str:
         return subprocess.run(
             [sys.executable, "-m", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self._env,
             check=True,
             capture_output=True,
@@ -174,8 +215,7 @@ class Parley:
 
     def start(self) -> None:
         self._env = self.env()
-        self.database.create()
-        self.manage("parley.cli", "migrate", "--no-input", "-v", "0")
+        self.database.create(template=migrated_template(self._env))
         self.seeded = json.loads(
             self.manage(
                 "bench.seed",
@@ -193,7 +233,7 @@ class Parley:
             self.processes.append(
                 subprocess.Popen(
                     [*CELERY, "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip"],
-                    cwd=ROOT,
+                    cwd=self.root,
                     env=self._env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
@@ -205,7 +245,7 @@ class Parley:
         with log.open("ab") as out:
             self.web = subprocess.Popen(
                 [*PARLEY_RUN, "--port", str(self.port), "--workers", str(self.workers)],
-                cwd=ROOT,
+                cwd=self.root,
                 env=self._env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
