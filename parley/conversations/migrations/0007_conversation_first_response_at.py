@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0006_csat_responses'),
+        ("conversations", "0006_csat_responses"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conversation',
-            name='first_response_at',
+            model_name="conversation",
+            name="first_response_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

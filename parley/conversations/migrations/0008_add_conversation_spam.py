@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0007_conversation_first_response_at'),
+        ("conversations", "0007_conversation_first_response_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conversation',
-            name='spam',
+            model_name="conversation",
+            name="spam",
             field=models.BooleanField(default=False),
         ),
     ]
