@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from channels.db import database_sync_to_async
-
 from parley.accounts.models import Member, User
 from parley.accounts.selectors import memberships_of
 from parley.conversations import frames, realtime, selectors, services
@@ -19,6 +17,7 @@ from parley.conversations.consumers.base import (
     Replay,
     replay_after,
 )
+from parley.conversations.consumers.database import in_database
 from parley.conversations.models import Conversation, SenderType
 from parley.conversations.payloads import message_payload
 from parley.conversations.presence import amark_present
@@ -100,7 +99,7 @@ class AgentConsumer(RealtimeConsumer):
         members = []
         if user is not None and user.is_authenticated:
             self.user = cast(User, user)
-            members = await database_sync_to_async(agent_memberships)(self.user)
+            members = await in_database(agent_memberships)(self.user)
         # Accept, then close with our code: refused before the handshake, a browser would only
         # see a failed connection (1006) and could not tell "log in again" from "network down".
         self.members = members
@@ -114,10 +113,10 @@ class AgentConsumer(RealtimeConsumer):
     async def on_hello(self, hello: frames.Hello) -> None:
         # Join first, then replay: whatever happens in between arrives live and the delivery
         # tracker drops whichever copy comes second.
-        await self.join(await database_sync_to_async(agent_groups)(self.members))
+        await self.join(await in_database(agent_groups)(self.members))
         for conversation_id, seq in hello.resume.items():
             self.tracker.seen_up_to(conversation_id, seq)
-        replay = await database_sync_to_async(replay_for_members)(self.members, hello.resume)
+        replay = await in_database(replay_for_members)(self.members, hello.resume)
         self.greeted = True
         user = self.user
         await self.send_json(
@@ -136,14 +135,14 @@ class AgentConsumer(RealtimeConsumer):
         )
         await self.send_replay(replay)
         # A console just opened: this agent may take work now, so let routing look.
-        await database_sync_to_async(request_routing_for)(self.members)
+        await in_database(request_routing_for)(self.members)
 
     async def on_message_create(self, frame: frames.MessageCreate) -> None:
-        message = await database_sync_to_async(send_as_member)(self.members, frame)
+        message = await in_database(send_as_member)(self.members, frame)
         await self.send_ack(str(frame.client_id), message)
 
     async def on_typing(self, frame: frames.Typing) -> None:
-        member, conversation = await database_sync_to_async(conversation_for_any)(
+        member, conversation = await in_database(conversation_for_any)(
             self.members, frame.conversation
         )
         typing = {
@@ -158,4 +157,4 @@ class AgentConsumer(RealtimeConsumer):
         await realtime.asend_to_groups(groups, typing, exclude_channel=self.channel_name)
 
     async def on_read(self, frame: frames.Read) -> None:
-        await database_sync_to_async(mark_read)(self.members, frame)
+        await in_database(mark_read)(self.members, frame)

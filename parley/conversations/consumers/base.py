@@ -2,7 +2,8 @@
 channel-layer events with exactly-once delivery, and group bookkeeping.
 
 Each endpoint subclass supplies what differs (who the peer is, what they may see) by
-implementing the `on_*` hooks; every hook calls one service through `database_sync_to_async`.
+implementing the `on_*` hooks; every hook calls one service through `in_database`
+(consumers/database.py).
 """
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from parley.contacts.models import Contact
@@ -16,6 +15,7 @@ from parley.conversations.consumers.base import (
     Replay,
     replay_after,
 )
+from parley.conversations.consumers.database import in_database
 from parley.conversations.models import Conversation, SenderType
 from parley.conversations.payloads import (
     conversation_payload_for_contact,
@@ -114,7 +114,7 @@ class WidgetConsumer(RealtimeConsumer):
 
     async def on_hello(self, hello: frames.Hello) -> None:
         try:
-            self.contact, self.inbox = await database_sync_to_async(identify_visitor)(
+            self.contact, self.inbox = await in_database(identify_visitor)(
                 token=hello.token, origin=self.origin()
             )
         except ApplicationError as error:
@@ -124,7 +124,7 @@ class WidgetConsumer(RealtimeConsumer):
         # Join first, then read the replay: a message stored in between arrives live, and the
         # delivery tracker drops whichever copy comes second.
         await self.join([realtime.contact_group(self.contact.pk)])
-        welcome = await database_sync_to_async(welcome_visitor)(
+        welcome = await in_database(welcome_visitor)(
             contact=self.contact, inbox=self.inbox, resume=hello.resume
         )
         for conversation_id, seq in hello.resume.items():
@@ -136,7 +136,7 @@ class WidgetConsumer(RealtimeConsumer):
     async def on_ping(self) -> None:
         # A queue position also changes with time alone (the wait, the leave-a-message offer),
         # so a waiting visitor's keep-alive gets a fresh one.
-        for place in await database_sync_to_async(queue_places)(contact=self.contact):
+        for place in await in_database(queue_places)(contact=self.contact):
             await self.send_json({"type": "queue.position", **place})
 
     def may_receive(self, frame: dict[str, Any]) -> bool:
@@ -144,13 +144,13 @@ class WidgetConsumer(RealtimeConsumer):
         return not frame["message"].get("private")
 
     async def on_message_create(self, frame: frames.MessageCreate) -> None:
-        message = await database_sync_to_async(send_as_contact)(
+        message = await in_database(send_as_contact)(
             contact=self.contact, inbox=self.inbox, frame=frame
         )
         await self.send_ack(str(frame.client_id), message)
 
     async def on_typing(self, frame: frames.Typing) -> None:
-        conversation = await database_sync_to_async(own_conversation)(
+        conversation = await in_database(own_conversation)(
             contact=self.contact, conversation_id=frame.conversation
         )
         await realtime.asend_to_groups(
@@ -168,6 +168,6 @@ class WidgetConsumer(RealtimeConsumer):
         )
 
     async def on_read(self, frame: frames.Read) -> None:
-        await database_sync_to_async(mark_read)(
+        await in_database(mark_read)(
             contact=self.contact, conversation_id=frame.conversation, seq=frame.seq
         )
