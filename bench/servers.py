@@ -123,7 +123,7 @@ def terminate(process: subprocess.Popen[bytes]) -> None:
 # Migrating takes most of a server's start; each run migrates one template database once and
 # copies it for every server (CREATE DATABASE … TEMPLATE). The data directory is shared too, so
 # collectstatic copies and compresses the front ends once.
-_template: Database | None = None
+_templates: dict[Path, Database] = {}  # per checkout: each has its own migrations
 _shared_dir: Path | None = None
 
 
@@ -134,27 +134,25 @@ def shared_dir() -> Path:
     return _shared_dir
 
 
-def migrated_template(env: dict[str, str]) -> str:
-    global _template
-    if _template is None:
+def migrated_template(env: dict[str, str], root: Path) -> str:
+    if root not in _templates:
         template = Database()
         template.create()
+        _templates[root] = template
         subprocess.run(
             [sys.executable, "-m", "parley.cli", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT,
+            cwd=root,
             env={**env, "DATABASE_URL": template.url},
             check=True,
             timeout=600,
         )
-        _template = template
-    return _template.name
+    return _templates[root].name
 
 
 def drop_template() -> None:
-    global _template
-    if _template is not None:
-        _template.drop()
-        _template = None
+    while _templates:
+        _, template = _templates.popitem()
+        template.drop()
 
 
 # --- Parley ------------------------------------------------------------------------------------
@@ -215,7 +213,7 @@ class Parley:
 
     def start(self) -> None:
         self._env = self.env()
-        self.database.create(template=migrated_template(self._env))
+        self.database.create(template=migrated_template(self._env, self.root))
         self.seeded = json.loads(
             self.manage(
                 "bench.seed",
