@@ -104,3 +104,10 @@ def test_an_admin_creates_a_policy_that_new_tickets_get(
     expect(agent.get_by_test_id("sla-add")).to_have_count(0)
     expect(agent.get_by_role("button", name="编辑")).to_have_count(0)
     screenshot(agent, "zh-CN")
+
+    # The live server is shared by the session's browser tests: leave the demo's policies as
+    # they were.
+    deleted = admin.request.delete(
+        f"{live_server.url}{API}/sla-policies/{sla['policy']['id']}/", headers=csrf_headers(admin)
+    )
+    assert deleted.status == 204
