@@ -174,3 +174,20 @@ def test_supervisor_sees_every_agent_on_the_performance_page(
     page.get_by_test_id("csat-group-inbox").click()
     expect(page.get_by_test_id("csat-breakdown")).to_contain_text("Website")
     screenshot(page, "supervisor")
+
+
+def test_the_pages_speak_chinese(
+    server: tuple[LiveServer, int], page: Page, screenshot: Any
+) -> None:
+    live, _ = server
+    sign_in(page, live, ADMIN)
+    page.get_by_test_id("locale").select_option("zh-CN")
+    page.get_by_test_id("nav-performance").click()
+    expect(page.get_by_role("heading", name="绩效")).to_be_visible()
+    expect(page.get_by_test_id("kpi-table")).to_contain_text("首次响应")
+    expect(page.get_by_test_id("leaderboard")).to_contain_text("排行榜")
+    screenshot(page, "performance-zh")
+    page.get_by_test_id("nav-quality").click()
+    page.get_by_test_id("quality-tab-reviews").click()
+    expect(page.get_by_test_id("quality")).to_contain_text("质检记录")
+    screenshot(page, "quality-zh")
