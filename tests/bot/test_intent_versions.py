@@ -1,4 +1,7 @@
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from parley.bot.intent.selectors import intent_model_active
 from parley.bot.models import Faq, IntentModelVersion
@@ -113,3 +116,23 @@ def test_the_job_with_too_few_faqs_keeps_what_there_is(world):
 
     assert train_intent_model(world.workspace.pk) is None
     assert active_versions(world.workspace) == [1]
+
+
+def test_the_train_command_trains_the_workspace_from_its_faqs(world):
+    for label, texts in INTENTS.items():
+        Faq.objects.create(
+            workspace=world.workspace,
+            question=texts[0],
+            paraphrases=texts[1:],
+            answer=label,
+            intent=label,
+            published=True,
+        )
+    out = StringIO()
+
+    call_command("bot", "train", "--workspace", world.workspace.slug, stdout=out)
+
+    assert out.getvalue().splitlines()[0] == "version: 1"
+    assert active_versions(world.workspace) == [1]
+    with pytest.raises(CommandError, match="no workspace"):
+        call_command("bot", "train", "--workspace", "nope")
