@@ -136,3 +136,10 @@ def test_the_train_command_trains_the_workspace_from_its_faqs(world):
     assert active_versions(world.workspace) == [1]
     with pytest.raises(CommandError, match="no workspace"):
         call_command("bot", "train", "--workspace", "nope")
+
+
+def test_a_model_stored_by_another_release_is_not_used(world, monkeypatch):
+    intent_model_train(workspace=world.workspace, examples=examples())
+    monkeypatch.setattr("parley.bot.intent.model.FORMAT_VERSION", 999)
+
+    assert intent_model_active(workspace_id=world.workspace.pk) is None

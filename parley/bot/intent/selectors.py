@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import datetime
 
 from parley.bot.intent.model import IncompatibleModelError, IntentModel
 from parley.bot.models import IntentModelVersion
 
 CACHED_MODELS = 32
 
-_cache: OrderedDict[int, IntentModel] = OrderedDict()
+# Keyed by (id, created_at): an id alone can come back after a rolled-back transaction or a
+# restored backup, with another model behind it.
+_cache: OrderedDict[tuple[int, datetime], IntentModel] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -21,26 +24,26 @@ def intent_model_active(*, workspace_id: int) -> IntentModel | None:
     first time a process meets that id. A newly activated version has a new id, so the swap is
     seen on the next message without any invalidation.
     """
-    version_id = (
+    key = (
         IntentModelVersion.objects.filter(workspace_id=workspace_id, active=True)
-        .values_list("pk", flat=True)
+        .values_list("pk", "created_at")
         .first()
     )
-    if version_id is None:
+    if key is None:
         return None
     with _lock:
-        model = _cache.get(version_id)
+        model = _cache.get(key)
         if model is not None:
-            _cache.move_to_end(version_id)
+            _cache.move_to_end(key)
             return model
-    artifact = IntentModelVersion.objects.values_list("artifact", flat=True).get(pk=version_id)
+    artifact = IntentModelVersion.objects.values_list("artifact", flat=True).get(pk=key[0])
     try:
         model = IntentModel.from_bytes(bytes(artifact))
     except IncompatibleModelError:
         # Written by another release; the bot answers from search until it is retrained.
         return None
     with _lock:
-        _cache[version_id] = model
+        _cache[key] = model
         while len(_cache) > CACHED_MODELS:
             _cache.popitem(last=False)
     return model
