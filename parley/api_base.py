@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from parley.accounts.auth.workspace_policy import two_factor_gate
 from parley.accounts.models import ApiToken, Member
 from parley.accounts.selectors import member_for_user
 from parley.errors import ApplicationError, ErrorCode
@@ -27,6 +28,8 @@ class WorkspaceAPIView(APIView):
             self.member = member
         else:
             self.member = member_for_user(user=request.user, workspace_slug=slug)  # type: ignore[arg-type]
+            # A workspace may require two-factor of everyone using it through a session.
+            two_factor_gate(member=self.member)
 
 
 def int_param(value: str | None, name: str) -> int | None:

@@ -34,6 +34,13 @@ class ErrorCode(StrEnum):
     CSAT_NOT_REQUESTED = "csat_not_requested"
     CSAT_EXPIRED = "csat_expired"
     CSAT_EDIT_WINDOW_CLOSED = "csat_edit_window_closed"
+    LOGIN_LOCKED = "login_locked"
+    PASSWORD_REJECTED = "password_rejected"
+    TWO_FACTOR_REQUIRED = "two_factor_required"
+    TWO_FACTOR_INVALID_CODE = "two_factor_invalid_code"
+    TWO_FACTOR_EXPIRED = "two_factor_expired"
+    TWO_FACTOR_STATE = "two_factor_state"
+    RESET_LINK_INVALID = "reset_link_invalid"
 
 
 HTTP_STATUS = {
@@ -52,15 +59,29 @@ HTTP_STATUS = {
     ErrorCode.CSAT_NOT_REQUESTED: 409,
     ErrorCode.CSAT_EXPIRED: 409,
     ErrorCode.CSAT_EDIT_WINDOW_CLOSED: 409,
+    ErrorCode.LOGIN_LOCKED: 429,
+    ErrorCode.TWO_FACTOR_REQUIRED: 403,
+    ErrorCode.TWO_FACTOR_EXPIRED: 401,
+    ErrorCode.TWO_FACTOR_STATE: 409,
 }
 
 
 class ApplicationError(Exception):
-    def __init__(self, code: ErrorCode, detail: str, *, fields: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        code: ErrorCode,
+        detail: str,
+        *,
+        fields: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(detail)
         self.code = code
         self.detail = detail
         self.fields = fields or {}
+        self.extra = extra or {}  # more machine-readable members of the body (retry_after)
+        self.headers = headers or {}  # REST only, e.g. Retry-After
 
     @property
     def http_status(self) -> int:
@@ -70,4 +91,5 @@ class ApplicationError(Exception):
         data: dict[str, Any] = {"code": str(self.code), "detail": self.detail}
         if self.fields:
             data["fields"] = self.fields
+        data.update(self.extra)
         return data

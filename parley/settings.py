@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parley.accounts.auth.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -154,12 +155,37 @@ CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id first: new passwords get it, and older hashes are upgraded at their next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Checked wherever a person sets a password (docs/security.md); seeding does not.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "display_name", "first_name", "last_name")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PARLEY_PASSWORD_MIN_LENGTH", "10"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lockout (parley/accounts/auth/lockout.py): failures per account (and, more, per client
+# address) within the window lock it for PARLEY_LOGIN_LOCKOUT seconds.
+PARLEY_LOGIN_MAX_FAILURES = int(os.environ.get("PARLEY_LOGIN_MAX_FAILURES", "5"))
+PARLEY_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("PARLEY_LOGIN_ADDRESS_MAX_FAILURES", "50"))
+PARLEY_LOGIN_WINDOW = int(os.environ.get("PARLEY_LOGIN_WINDOW", "900"))
+PARLEY_LOGIN_LOCKOUT = int(os.environ.get("PARLEY_LOGIN_LOCKOUT", "900"))
+# Seconds between the password and the two-factor code of one login.
+PARLEY_TWO_FACTOR_PENDING = int(os.environ.get("PARLEY_TWO_FACTOR_PENDING", "300"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PARLEY_PASSWORD_RESET_TIMEOUT", "3600"))
+PARLEY_PASSWORD_RESET_PER_HOUR = int(os.environ.get("PARLEY_PASSWORD_RESET_PER_HOUR", "3"))
+SESSION_COOKIE_AGE = int(os.environ.get("PARLEY_SESSION_AGE", str(14 * 86400)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -173,6 +199,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -187,6 +214,7 @@ REST_FRAMEWORK = {
         "widget_session": os.environ.get("PARLEY_RATE_WIDGET_SESSION", "60/min"),
         "login": os.environ.get("PARLEY_RATE_LOGIN", "20/min"),
         "leave_message": os.environ.get("PARLEY_RATE_LEAVE_MESSAGE", "10/hour"),
+        "password_reset": os.environ.get("PARLEY_RATE_PASSWORD_RESET", "10/hour"),
     },
     # How many proxies in front of Parley append to X-Forwarded-For. 0 (the default) ignores
     # the header, so a client cannot pick its own identity to dodge rate limits.
@@ -238,6 +266,8 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Parley <support@parley.localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 PARLEY_EMAIL_NOTIFICATIONS = env_bool("PARLEY_EMAIL_NOTIFICATIONS", default=bool(_smtp.host))
+# Account e-mails (password reset) need only an SMTP host; customer notifications may be off.
+PARLEY_AUTH_EMAILS = env_bool("PARLEY_AUTH_EMAILS", default=bool(_smtp.host))
 # Replies to notifications go to reply+<token>@PARLEY_REPLY_DOMAIN; Message-IDs use it too.
 PARLEY_REPLY_DOMAIN = os.environ.get("PARLEY_REPLY_DOMAIN") or (
     parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "parley.localhost"

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from parley.accounts import api as accounts_api
+from parley.accounts.auth.workspace_api import WorkspaceSecurityView
 from parley.bot import urls as bot_urls
 from parley.contacts import api as contacts_api
 from parley.conversations import api as conversations_api
@@ -49,6 +50,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("teams/", accounts_api.TeamListView.as_view()),
     path("tokens/", accounts_api.ApiTokenListView.as_view()),
     path("tokens/<int:token_id>/", accounts_api.ApiTokenDetailView.as_view()),
+    path("security/", WorkspaceSecurityView.as_view()),
     path("tickets/", tickets_api.TicketListView.as_view()),
     path("tickets/bulk/", tickets_api.BulkView.as_view()),
     path("tickets/<int:ticket_id>/", tickets_api.TicketDetailView.as_view()),
@@ -64,10 +66,7 @@ workspace_api: list[URLPattern | URLResolver] = [
 ]
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("auth/csrf", accounts_api.CsrfView.as_view()),
-    path("auth/login", accounts_api.LoginView.as_view()),
-    path("auth/logout", accounts_api.LogoutView.as_view()),
-    path("auth/me", accounts_api.MeView.as_view()),
+    path("auth/", include("parley.accounts.auth.urls")),
     path("workspaces/<slug:workspace>/", include(workspace_api)),
 ]
 

@@ -1,112 +1,17 @@
-"""Session login for the console, the caller's own profile, API tokens, members and teams."""
+"""Members, teams and the caller's API tokens. Login and account security: auth/api.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate, login, logout
-from django.middleware.csrf import get_token
-from django.utils.decorators import method_decorator
-from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
 from parley.accounts import selectors, services
-from parley.accounts.models import Member, User
 from parley.api_base import WorkspaceAPIView
 from parley.errors import ApplicationError, ErrorCode
-
-
-class MembershipOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    role = serializers.CharField()
-    workspace = serializers.SerializerMethodField()
-    permissions = serializers.SerializerMethodField()
-
-    def get_permissions(self, member: Member) -> dict[str, bool]:
-        """What the console may offer this member (docs/permissions.md); the API enforces it."""
-        return {
-            "see_all_inboxes": member.sees_all_inboxes,
-            "assign_others": member.is_supervising,
-            "manage_shared_replies": member.is_supervising,
-        }
-
-    def get_workspace(self, member: Member) -> dict[str, Any]:
-        return {
-            "id": member.workspace_id,
-            "slug": member.workspace.slug,
-            "name": member.workspace.name,
-            "timezone": member.workspace.timezone,
-        }
-
-
-class UserOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
-    name = serializers.CharField()
-
-
-def me_payload(user: User) -> dict[str, Any]:
-    return {
-        "user": UserOut(user).data,
-        "memberships": MembershipOut(selectors.memberships_of(user=user), many=True).data,
-    }
-
-
-class CsrfView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[type] = []
-
-    @method_decorator(ensure_csrf_cookie)
-    @extend_schema(responses=inline_serializer("Csrf", {"csrf_token": serializers.CharField()}))
-    def get(self, request: Request) -> Response:
-        return Response({"csrf_token": get_token(request._request)})
-
-
-class LoginView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
-    class LoginInput(serializers.Serializer):
-        email = serializers.EmailField()
-        password = serializers.CharField(max_length=256, trim_whitespace=False)
-
-    # DRF exempts its views from CSRF; a login form is where a forged request does harm.
-    @method_decorator(csrf_protect)
-    @extend_schema(request=LoginInput, responses=None)
-    def post(self, request: Request) -> Response:
-        data = self.LoginInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
-        )
-        if user is None:
-            raise ApplicationError(ErrorCode.INVALID_CREDENTIALS, "Wrong e-mail or password.")
-        login(request._request, user)
-        return Response(me_payload(user))
-
-
-class LogoutView(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request) -> Response:
-        logout(request._request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MeView(APIView):
-    @extend_schema(responses=None)
-    def get(self, request: Request) -> Response:
-        return Response(me_payload(request.user))  # type: ignore[arg-type]
 
 
 class MemberOut(serializers.Serializer):
@@ -148,6 +53,7 @@ class TokenOut(serializers.Serializer):
     prefix = serializers.CharField()
     created_at = serializers.DateTimeField()
     last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
 
 
 class ApiTokenListView(WorkspaceAPIView):
@@ -155,6 +61,9 @@ class ApiTokenListView(WorkspaceAPIView):
 
     class ApiTokenListInput(serializers.Serializer):
         name = serializers.CharField(max_length=80)
+        expires_in_days = serializers.IntegerField(
+            min_value=1, max_value=3650, required=False, allow_null=True
+        )
 
     @extend_schema(responses=TokenOut(many=True))
     def get(self, request: Request, workspace: str) -> Response:
@@ -164,7 +73,11 @@ class ApiTokenListView(WorkspaceAPIView):
     def post(self, request: Request, workspace: str) -> Response:
         data = self.ApiTokenListInput(data=request.data)
         data.is_valid(raise_exception=True)
-        issued = services.api_token_issue(member=self.member, name=data.validated_data["name"])
+        issued = services.api_token_issue(
+            member=self.member,
+            name=data.validated_data["name"],
+            expires_in_days=data.validated_data.get("expires_in_days"),
+        )
         return Response(
             {**TokenOut(issued.token).data, "key": issued.key}, status=status.HTTP_201_CREATED
         )

@@ -31,6 +31,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=120, blank=True)
+    # The console's language at the last login ("en" or "zh-CN"), for e-mails such as a
+    # password reset; empty until known.
+    locale = models.CharField(max_length=8, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
@@ -51,6 +54,8 @@ class Workspace(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
+    # Members without a confirmed authenticator must enrol before they use this workspace.
+    require_two_factor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -126,6 +131,7 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)  # none: until revoked
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -150,3 +156,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+# Authentication's own rows live beside their services; importing them here registers them.
+from parley.accounts.auth.models import RecoveryCode, TwoFactorDevice, UserSession  # noqa: E402
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Member",
+    "RecoveryCode",
+    "Role",
+    "Team",
+    "TwoFactorDevice",
+    "User",
+    "UserSession",
+    "Workspace",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from parley.accounts.models import ApiToken, Member, Team, User
@@ -60,6 +60,7 @@ def api_token_lookup(*, key: str) -> ApiToken | None:
     token = (
         ApiToken.objects.select_related("member__user", "member__workspace")
         .filter(key_hash=hash_token(key), revoked_at__isnull=True, member__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
         .first()
     )
     if token is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import models, transaction
@@ -73,17 +74,26 @@ class IssuedToken:
 
 
 @transaction.atomic
-def api_token_issue(*, member: Member, name: str) -> IssuedToken:
+def api_token_issue(
+    *, member: Member, name: str, expires_in_days: int | None = None
+) -> IssuedToken:
     key = "pt_" + secrets.token_urlsafe(32)
+    expires_at = (
+        timezone.now() + timedelta(days=expires_in_days) if expires_in_days is not None else None
+    )
     token = ApiToken.objects.create(
-        member=member, name=name, prefix=key[:TOKEN_PREFIX_LEN], key_hash=hash_token(key)
+        member=member,
+        name=name,
+        prefix=key[:TOKEN_PREFIX_LEN],
+        key_hash=hash_token(key),
+        expires_at=expires_at,
     )
     audit_record(
         workspace=member.workspace,
         actor=member,
         action="api_token.issued",
         target=token,
-        data={"name": name},
+        data={"name": name, "expires_at": expires_at.isoformat() if expires_at else None},
     )
     return IssuedToken(token=token, key=key)
 

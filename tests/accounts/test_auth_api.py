@@ -40,6 +40,7 @@ def test_login_with_csrf_sets_a_session_and_returns_the_memberships(world, brows
                 "slug": world.workspace.slug,
                 "name": world.workspace.name,
                 "timezone": "UTC",
+                "require_two_factor": False,
             },
             "permissions": {
                 "see_all_inboxes": False,
