@@ -154,7 +154,9 @@ def run_all(
             "options": options.__dict__,
         }
         stem = f"{name}-quick" if quick else name
-        (out / f"{stem}.json").write_text(json.dumps({**result, "meta": meta}, indent=1))
+        (out / f"{stem}.json").write_text(
+            json.dumps({**result, "meta": meta}, indent=1, default=str)
+        )
         table = markdown(result, meta)
         (out / f"{stem}.md").write_text(table)
         print(table, flush=True)
