@@ -132,3 +132,12 @@ def test_a_large_knowledge_base_answers_from_its_last_index_while_the_next_is_bu
     kb_index._building.discard(key)
     assert titles(world, "courier") == ["Shipping"]
     assert titles(world, "express") == []
+
+
+def test_a_question_ending_in_zenmeban_finds_its_subject_not_another_zenmeban(
+    world: World,
+) -> None:
+    publish(world, "忘记密码怎么办", "<p>在登录页点击“忘记密码”，怎么办都写在这里。</p>")
+    publish(world, "如何修改收货地址", "<p>订单发货前，可在“我的订单”中修改收货地址。</p>")
+
+    assert titles(world, "地址写错了怎么办")[0] == "如何修改收货地址"

@@ -52,3 +52,9 @@ def test_query_tokens_are_unique_and_empty_queries_have_none():
 def test_message_search_words_still_come_from_the_shared_segmenter():
     assert " 退款 " in index_words("申请退款")
     assert query_words("Refund 退款") == ["refund", "退款"]
+
+
+def test_how_words_that_end_most_chinese_questions_are_stop_words():
+    # 怎么办 / 怎么 / 怎么样 end most questions; as tokens they matched any article using them.
+    assert tokenize("地址写错了怎么办") == ["地址", "写错"]
+    assert "怎么" not in tokenize("怎么退款")

@@ -31,7 +31,8 @@ _ENGLISH_STOP = """a an the and or of to in on at for from by with as is are was
     can could would should will shall may might please hi hello thanks thank just
     some any so than then very"""
 _CHINESE_STOP = """的 了 吗 呢 吧 啊 呀 哦 嗯 么 请问 请 一下 我 我们 你 你们 您 是
-    在 和 与 或 也 都 就 还 这 那 个 这个 那个 想 要 我要 我想 能 可以 麻烦 谢谢 你好 您好"""
+    在 和 与 或 也 都 就 还 这 那 个 这个 那个 想 要 我要 我想 能 可以 麻烦 谢谢 你好 您好
+    怎么 怎么办 怎么样"""
 ENGLISH_STOP_WORDS = frozenset(_ENGLISH_STOP.split())
 CHINESE_STOP_WORDS = frozenset(_CHINESE_STOP.split())
 STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
