@@ -18,6 +18,7 @@ from parley.conversations.models import (
     CsatResponse,
     Message,
     MessageKind,
+    SenderType,
     Status,
 )
 from parley.conversations.services.csat import edit_window as csat_edit_window
@@ -143,6 +144,22 @@ def messages_after(
         .prefetch_related("attachments")
         .order_by("seq")[: max(1, min(limit, MAX_PAGE))]
     )
+
+
+def customer_first_words(*, conversation: Conversation, max_chars: int) -> str:
+    """The first line of what the customer first wrote, shortened with an ellipsis: a headline
+    for a conversation nobody named (a ticket's subject, an e-mail's topic). Empty if none."""
+    first = (
+        conversation.messages.filter(
+            sender_type=SenderType.CONTACT, private=False, kind=MessageKind.TEXT
+        )
+        .order_by("seq")
+        .values_list("body", flat=True)
+        .first()
+    )
+    lines = (first or "").strip().splitlines()
+    line = " ".join(lines[0].split()) if lines else ""
+    return line if len(line) <= max_chars else line[: max_chars - 1] + "…"
 
 
 def message_by_client_id(*, conversation_id: int, client_id: str) -> Message | None:

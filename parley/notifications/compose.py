@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString
 
-from parley.conversations.models import Conversation, Message, MessageKind, SenderType
+from parley.conversations.models import Conversation, Message
+from parley.conversations.selectors import customer_first_words
 
 TOPIC_CHARS = 70
 
@@ -75,20 +76,12 @@ def topic_of(conversation: Conversation) -> str:
     """The conversation's topic, else the first line of what the customer first wrote."""
     if conversation.topic.strip():
         return conversation.topic.strip()
-    first = (
-        conversation.messages.filter(
-            sender_type=SenderType.CONTACT, private=False, kind=MessageKind.TEXT
-        )
-        .order_by("seq")
-        .values_list("body", flat=True)
-        .first()
-    )
-    line = (first or "").strip().splitlines()[0] if (first or "").strip() else ""
-    if not line:
+    words = customer_first_words(conversation=conversation, max_chars=TOPIC_CHARS)
+    if not words:
         return _text(conversation)["conversation_with"].format(
             workspace=conversation.inbox.workspace.name
         )
-    return line if len(line) <= TOPIC_CHARS else line[: TOPIC_CHARS - 1] + "…"
+    return words
 
 
 def _one_line(text: str) -> str:

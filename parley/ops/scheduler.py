@@ -5,6 +5,7 @@ Production uses Celery beat instead (docs/operations.md); both read `parley.ops.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -41,6 +42,10 @@ def run_job(job: PeriodicJob) -> None:
 
     close_old_connections()
     try:
+        # A task registers when its module is imported: a worker imports them all at start;
+        # this runner imports the one it needs (task names are module path + function).
+        if job.task not in app.tasks:
+            importlib.import_module(job.task.rpartition(".")[0])
         app.tasks[job.task].apply(throw=True)
     except Exception:
         log.exception("periodic job %s failed", job.name)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -58,3 +61,20 @@ def test_the_jobs_command_runs_named_jobs_and_refuses_unknown_ones(capsys):
     assert "ran tickets-close-solved" in capsys.readouterr().out
     with pytest.raises(CommandError, match="No such job: nope"):
         call_command("jobs", "run", "nope")
+
+
+def test_a_fresh_process_runs_every_job_by_name(tmp_path):
+    """Nothing has imported the task modules in a new `parley` process; the runner must."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(PARLEY_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="parley.settings")
+    env.pop("PARLEY_MODE", None)
+    parley = [sys.executable, "-m", "parley.cli"]
+    subprocess.run([*parley, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+
+    done = subprocess.run(
+        [*parley, "jobs", "run"], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "failed" not in done.stderr, done.stderr
+    assert done.stdout.split() == [word for job in PERIODIC_JOBS for word in ("ran", job.name)]

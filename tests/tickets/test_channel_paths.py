@@ -50,6 +50,19 @@ def test_leaving_a_message_makes_a_ticket_once(world):
     assert ticket.pk == first.json()["conversation"]["id"]
 
 
+def test_a_ticket_nobody_named_takes_the_customers_first_words_as_subject(world):
+    words = "包裹破损了，可以换一个吗？" + "很着急" * 80
+    widget(world).post(
+        "/api/widget/v1/leave-message",
+        {"name": "Li", "email": "li@example.cn", "body": words + "\n订单 2024-0901"},
+        format="json",
+    )
+
+    subject = Ticket.objects.get().subject
+    assert subject.startswith("包裹破损了，可以换一个吗？很着急")
+    assert len(subject) == 200 and subject.endswith("…")
+
+
 @pytest.fixture
 def closed_ticket(world):
     client = widget(world)

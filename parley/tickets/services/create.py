@@ -14,6 +14,7 @@ from parley.accounts.services import audit_record
 from parley.contacts.models import Contact
 from parley.conversations import policies
 from parley.conversations.models import Conversation, Message, Priority
+from parley.conversations.selectors import customer_first_words
 from parley.conversations.services import (
     Sender,
     SendResult,
@@ -60,6 +61,13 @@ def clean_type(ticket_type: str) -> str:
             fields={"type": f"at most {TYPE_MAX} characters"},
         )
     return ticket_type
+
+
+def _headline(conversation: Conversation) -> str:
+    """A subject for a ticket nobody named: the chat's topic, else the customer's first words."""
+    return conversation.topic or customer_first_words(
+        conversation=conversation, max_chars=SUBJECT_MAX
+    )
 
 
 def _check_priority(priority: int | None) -> None:
@@ -175,7 +183,7 @@ def ticket_escalate(
         conversation=locked,
         workspace_id=locked.workspace_id,
         number=ticket_number_next(workspace_id=locked.workspace_id),
-        subject=subject or locked.topic,
+        subject=subject or _headline(locked),
         type=ticket_type,
         created_via=CreatedVia.ESCALATION,
     )
@@ -214,7 +222,7 @@ def ticket_from_channel(
         conversation=locked,
         workspace_id=locked.workspace_id,
         number=ticket_number_next(workspace_id=locked.workspace_id),
-        subject=subject or locked.topic,
+        subject=subject or _headline(locked),
         created_via=created_via,
     )
     append_event(
@@ -312,9 +320,7 @@ def ticket_leave_message(
         # here: automation builds on the ticket services.
         from parley.automation.hooks import automation_after_customer_message
 
-        automation_after_customer_message(
-            conversation=ticket.conversation, message=result.message
-        )
+        automation_after_customer_message(conversation=ticket.conversation, message=result.message)
     # The conversation as it stands now, the ticket's event included.
     return SendResult(
         message=result.message, created=result.created, conversation=ticket.conversation
