@@ -55,6 +55,7 @@ def server_env(data_dir: Path, port: int, extra: Mapping[str, str] | None = None
         DJANGO_SETTINGS_MODULE="parley.settings",
         PARLEY_RATE_WIDGET_SESSION="1000/min",
         PARLEY_RATE_LOGIN="1000/min",
+        PARLEY_PUBLIC_URL=f"http://127.0.0.1:{port}",  # links in e-mails lead back here
     )
     env.pop("PARLEY_MODE", None)
     env.update(extra or {})
