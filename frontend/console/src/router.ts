@@ -11,6 +11,25 @@ export const router = createRouter({
       component: () => import("./views/LoginView.vue"),
       meta: { public: true },
     },
+    {
+      path: "/forgot-password",
+      name: "forgot-password",
+      component: () => import("./views/ForgotPasswordView.vue"),
+      meta: { public: true },
+    },
+    {
+      path: "/reset-password",
+      name: "reset-password",
+      component: () => import("./views/ResetPasswordView.vue"),
+      meta: { public: true },
+    },
+    {
+      // Outside the workspace shell: where a workspace that requires two-factor sends members.
+      path: "/account",
+      name: "account-security",
+      component: () => import("./views/AccountSecurityView.vue"),
+      meta: { account: true },
+    },
     { path: "/", name: "home", component: { render: () => null } },
     {
       path: "/:ws",
@@ -112,7 +131,9 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
     return slug && to.name === "login" ? home(slug) : true;
   }
   if (!signedIn) return { name: "login", query: to.fullPath === "/" ? {} : { next: to.fullPath } };
+  if (to.meta.account) return true;
   const ws = typeof to.params.ws === "string" ? to.params.ws : null;
+  if (ws && session.mustEnrol(ws)) return { name: "account-security", query: { required: ws } };
   if (!ws || !session.useWorkspace(ws)) return home(session.defaultSlug());
   if (to.meta.admin && !session.isAdmin) return home(ws);
   if (to.meta.supervising && !session.permissions.assign_others) return home(ws);

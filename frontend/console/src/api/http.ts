@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     detail: string,
     readonly fields: Record<string, unknown> = {},
+    /** The whole error body, for codes that carry more (e.g. `retry_after`, `rules`). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = "ApiError";
@@ -70,6 +72,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       error.code ?? `http_${response.status}`,
       error.detail ?? response.statusText,
       error.fields ?? {},
+      (data ?? {}) as Record<string, unknown>,
     );
   }
   return data as T;

@@ -9,6 +9,8 @@ export interface User {
   id: number;
   email: string;
   name: string;
+  /** Only in the signed-in user's own profile (auth/me). */
+  two_factor_enabled?: boolean;
 }
 
 export interface WorkspaceRef {
@@ -16,6 +18,8 @@ export interface WorkspaceRef {
   slug: string;
   name: string;
   timezone: string;
+  /** Members must have two-factor on to use this workspace. */
+  require_two_factor?: boolean;
 }
 
 /** What the console may offer a member (the server enforces the same rules). */

@@ -1,7 +1,8 @@
 // Who is signed in, their memberships, and which workspace the console shows.
 import { defineStore } from "pinia";
 import { computed, ref } from "vue";
-import { authApi } from "../api/auth";
+import { authApi, isTwoFactorStep } from "../api/auth";
+import { currentLocale } from "../i18n";
 import { ApiError } from "../api/http";
 import type { Me, Membership, Permissions } from "../api/types";
 
@@ -46,9 +47,28 @@ export const useSessionStore = defineStore("session", () => {
     }
   }
 
-  async function login(email: string, password: string): Promise<void> {
+  /** The password step; "code" when the account has two-factor on and a code must follow. */
+  async function login(email: string, password: string): Promise<"done" | "code"> {
     await authApi.csrf();
-    me.value = await authApi.login(email, password);
+    const answer = await authApi.login(email, password, currentLocale());
+    if (isTwoFactorStep(answer)) return "code";
+    me.value = answer;
+    return "done";
+  }
+
+  async function loginCode(code: string): Promise<void> {
+    me.value = await authApi.loginCode(code);
+  }
+
+  /** Read the profile again (after two-factor is switched on or off). */
+  async function refresh(): Promise<void> {
+    me.value = await authApi.me();
+  }
+
+  /** The workspace requires two-factor and this user has not set it up yet. */
+  function mustEnrol(workspaceSlug: string | null): boolean {
+    const m = memberships.value.find((x) => x.workspace.slug === workspaceSlug);
+    return Boolean(m?.workspace.require_two_factor) && !me.value?.user.two_factor_enabled;
   }
 
   async function logout(): Promise<void> {
@@ -93,6 +113,9 @@ export const useSessionStore = defineStore("session", () => {
     isAdmin,
     load,
     login,
+    loginCode,
+    refresh,
+    mustEnrol,
     logout,
     defaultSlug,
     useWorkspace,
