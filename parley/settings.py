@@ -277,6 +277,12 @@ PARLEY_REPLY_DOMAIN = os.environ.get("PARLEY_REPLY_DOMAIN") or (
 PARLEY_EMAIL_REPLY_DELAY = int(os.environ.get("PARLEY_EMAIL_REPLY_DELAY", "120"))
 # Where customers reach Parley from outside, for links in e-mails (the rating page).
 PARLEY_PUBLIC_URL = os.environ.get("PARLEY_PUBLIC_URL", "http://127.0.0.1:8000")
+# Hosts the bot's generation endpoint may use although they resolve to a private address.
+PARLEY_BOT_GENERATION_ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("PARLEY_BOT_GENERATION_ALLOWED_HOSTS", "").split(",")
+    if h.strip()
+]
 
 # --- i18n, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

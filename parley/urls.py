@@ -61,6 +61,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("sla-policies/reorder/", sla_api.SlaPolicyReorderView.as_view()),
     path("sla-policies/<int:policy_id>/", sla_api.SlaPolicyDetailView.as_view()),
     path("kb/", include(bot_urls.kb_api)),
+    path("bot/", include(bot_urls.bot_members_api)),
     path("quality/", include("parley.quality.urls")),
     path("analytics/", include("parley.analytics.urls")),
 ]

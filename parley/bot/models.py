@@ -165,3 +165,92 @@ class IntentModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"intent model v{self.version}"
+
+
+# --- bot conversations (parley/bot/conversation/) ------------------------------------------
+
+
+class BotSession(models.Model):
+    """The bot's memory of one conversation it handles: the visitor's language, how many turns
+    it could not answer, the "did you mean" choices on offer, and how it ended (handed over,
+    with the reason and the detected intent and skill that routing reads)."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="bot_session"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    inbox = models.ForeignKey("inboxes.Inbox", on_delete=models.CASCADE, related_name="+")
+    locale = models.CharField(max_length=8, choices=KbLocale.choices, default=KbLocale.EN)
+    low_confidence_turns = models.PositiveSmallIntegerField(default=0)
+    # The latest intent the bot was sure enough of, and its FAQ's routing skill.
+    intent = models.CharField(max_length=80, blank=True)
+    skill = models.CharField(max_length=80, blank=True)
+    # [{"faq": id, "question": "…"}] offered by the last "did you mean" message.
+    choices = models.JSONField(default=list, blank=True)
+    handoff_reason = models.CharField(max_length=24, blank=True)
+    handed_off_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"bot session of #{self.conversation_id}"
+
+
+class BotReplyKind(models.TextChoices):
+    ANSWER = "answer", "Answer"
+    SUGGEST = "suggest", "Did you mean"
+    REFUSE = "refuse", "Did not know"
+
+
+class BotRating(models.TextChoices):
+    HELPFUL = "helpful", "Helpful"
+    UNHELPFUL = "unhelpful", "Unhelpful"
+
+
+class BotReply(models.Model):
+    """One bot reply to one customer question, with what it was based on and the customer's
+    rating. Bot analytics read this table, never the message timeline."""
+
+    session = models.ForeignKey(BotSession, on_delete=models.CASCADE, related_name="replies")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.OneToOneField(
+        "conversations.Message", on_delete=models.CASCADE, related_name="bot_reply"
+    )
+    kind = models.CharField(max_length=8, choices=BotReplyKind.choices)
+    question = models.TextField()
+    intent = models.CharField(max_length=80, blank=True)
+    confidence = models.FloatField(default=0.0)
+    faq = models.ForeignKey(Faq, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    generated = models.BooleanField(default=False)
+    rating = models.CharField(max_length=10, choices=BotRating.choices, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"bot {self.kind} in #{self.message_id}"
+
+
+class BotGenerationConfig(models.Model):
+    """A workspace's OpenAI-compatible endpoint for phrasing answers (off by default). The key
+    is write-only: no API returns it and nothing logs it."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    enabled = models.BooleanField(default=False)
+    base_url = models.URLField(max_length=300, blank=True)
+    model = models.CharField(max_length=120, blank=True)
+    api_key = models.CharField(max_length=300, blank=True)
+    timeout_seconds = models.FloatField(default=8.0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"generation for {self.workspace_id}: {'on' if self.enabled else 'off'}"

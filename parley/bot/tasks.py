@@ -27,3 +27,25 @@ def train_intent_model(workspace_id: int) -> int | None:
         # Too few FAQs yet is not a failure to retry: the old version (if any) stays active.
         logger.info("intent model of workspace %s not trained: %s", workspace_id, error.detail)
         return None
+
+
+@shared_task(ignore_result=True)
+def bot_generated_answer(
+    conversation_id: int,
+    question_id: int,
+    faq_id: int | None,
+    article_id: int | None,
+    intent: str,
+    confidence: float,
+) -> None:
+    """Phrase one bot answer with the workspace's endpoint (or fall back) and post it."""
+    from parley.bot.conversation.generated import bot_generated_reply
+
+    bot_generated_reply(
+        conversation_id=conversation_id,
+        question_id=question_id,
+        faq_id=faq_id,
+        article_id=article_id,
+        intent=intent,
+        confidence=confidence,
+    )

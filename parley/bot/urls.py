@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from parley.bot import api, faq_api, search_api
+from parley.bot import api, bot_api, faq_api, search_api
 from parley.bot.helpcenter import views as help_views
 
 kb_api: list[URLPattern] = [
@@ -26,6 +26,18 @@ kb_api: list[URLPattern] = [
 
 widget_help: list[URLPattern] = [
     path("help/search", search_api.WidgetHelpSearchView.as_view()),
+    path("conversations/<int:conversation_id>/bot/choice", bot_api.WidgetBotChoiceView.as_view()),
+    path("conversations/<int:conversation_id>/bot/handoff", bot_api.WidgetBotHandoffView.as_view()),
+    path("bot/replies/<int:message_id>/rating", bot_api.WidgetBotRatingView.as_view()),
+]
+
+# Under /api/v1/workspaces/<slug>/bot/.
+bot_members_api: list[URLPattern] = [
+    path("inboxes/", bot_api.BotInboxListView.as_view()),
+    path("inboxes/<int:inbox_id>/settings/", bot_api.BotInboxSettingsView.as_view()),
+    path("generation/", bot_api.BotGenerationView.as_view()),
+    path("analytics/", bot_api.BotAnalyticsView.as_view()),
+    path("conversations/<int:conversation_id>/", bot_api.ConversationBotView.as_view()),
 ]
 
 help_center: list[URLPattern] = [

@@ -53,13 +53,16 @@ def choose(
     now: datetime,
     last_member_id: int | None = None,
     previous_agent_id: int | None = None,
+    asked_skills: list[str] | None = None,
 ) -> Choice:
+    """``asked_skills``: skills the conversation asks for itself (the bot's FAQ skill), used
+    by the skills policy when its topic maps to none."""
     if settings.policy == Policy.MANUAL:
         return Choice(agent=None, reason="manual")
     if settings.policy == Policy.ROUND_ROBIN:
         return Choice(agent=round_robin(agents, last_member_id), reason="round robin")
     if settings.policy == Policy.SKILLS:
-        return _by_skills(settings.skills_for(topic), agents)
+        return _by_skills(settings.skills_for(topic) or list(asked_skills or []), agents)
     if settings.policy == Policy.STICKY:
         return _sticky(settings, agents, previous_agent_id, queued_at, now)
     return Choice(agent=least_busy(agents), reason="least busy")

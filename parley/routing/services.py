@@ -104,6 +104,7 @@ def _route_one(inbox: Inbox, conversation_id: int, now: datetime) -> Routed | _N
         settings=settings,
         agents=agents,
         topic=conversation.topic,
+        asked_skills=_bot_skills(conversation) if settings.policy == Policy.SKILLS else [],
         queued_at=conversation.queued_at,
         now=now,
         last_member_id=cursor.last_member_id,
@@ -120,6 +121,13 @@ def _route_one(inbox: Inbox, conversation_id: int, now: datetime) -> Routed | _N
     cursor.last_member = member
     cursor.save(update_fields=["last_member"])
     return Routed(conversation_id=conversation.pk, member_id=member.pk, reason=choice.reason)
+
+
+def _bot_skills(conversation: Conversation) -> list[str]:
+    """The skill of the FAQ the bot handed the conversation over from, if any."""
+    from parley.bot.handoff import bot_handoff_skills  # the bot builds on routing's queue
+
+    return bot_handoff_skills(conversation_id=conversation.pk)
 
 
 def _lock_agents(member_ids: list[int]) -> None:

@@ -58,6 +58,18 @@ def conversation_start(
     return conversation
 
 
+def _chat_start(*, inbox: Inbox, contact: Contact, topic: str) -> Conversation:
+    """A visitor's new chat: with the inbox's bot first when it has one (parley.bot), which
+    greets them; else straight into the queue."""
+    from parley.bot.conversation.turn import bot_answers_first, bot_greet  # bot builds on us
+
+    if not bot_answers_first(inbox):
+        return conversation_start(inbox=inbox, contact=contact, topic=topic)
+    conversation = conversation_start(inbox=inbox, contact=contact, topic=topic, status=Status.BOT)
+    bot_greet(conversation=lock_conversation(conversation.pk), contact=contact)
+    return conversation
+
+
 def _parse_client_id(client_id: str | uuid.UUID | None) -> uuid.UUID | None:
     if client_id is None or isinstance(client_id, uuid.UUID):
         return client_id
@@ -125,6 +137,10 @@ def message_send(
         from parley.automation.hooks import automation_after_customer_message
 
         automation_after_customer_message(conversation=locked, message=message)
+        if locked.status == Status.BOT:
+            from parley.bot.conversation.turn import bot_after_customer_message  # bot builds on us
+
+            bot_after_customer_message(conversation=locked, message=message)
     if sender.member is not None:
         advance_member_read(conversation=locked, member=sender.member, seq=locked.last_seq)
     return SendResult(message=message, created=True, conversation=locked)
@@ -224,7 +240,7 @@ def contact_message_send(
         else:
             conversation = selectors.contact_current_conversation(
                 contact=contact_locked, inbox_id=inbox.pk
-            ) or conversation_start(inbox=inbox, contact=contact_locked, topic=topic[:80])
+            ) or _chat_start(inbox=inbox, contact=contact_locked, topic=topic[:80])
     return message_send(
         conversation=conversation,
         sender=Sender.of_contact(contact),
