@@ -103,7 +103,8 @@ class Socketed:
                 self.ws = None
             if self.welcomed.is_set():
                 self.welcomed.clear()
-                self.drops.append(now_ns())
+                if not self.stopping:  # the server dropped it, not the end of the run
+                    self.drops.append(now_ns())
             if self.stopping or not self.reconnect:
                 return
             # Jittered backoff, as the widget does, so a storm does not reconnect in lockstep.
