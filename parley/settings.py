@@ -283,6 +283,9 @@ PARLEY_BOT_GENERATION_ALLOWED_HOSTS = [
     for h in os.environ.get("PARLEY_BOT_GENERATION_ALLOWED_HOSTS", "").split(",")
     if h.strip()
 ]
+# Host names and CIDR ranges every outbound fetch may reach although they are private
+# (parley/outbound.py; docs/security.md "Outbound requests").
+PARLEY_OUTBOUND_ALLOWLIST = env_list("PARLEY_OUTBOUND_ALLOWLIST")
 
 # --- i18n, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

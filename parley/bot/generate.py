@@ -10,17 +10,15 @@ followed, so the key is only ever sent to the configured host. The key is never 
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
-import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
 
-from parley.errors import ApplicationError, ErrorCode
+from parley.errors import ApplicationError
+from parley.outbound import check_outbound_url
 
 logger = logging.getLogger(__name__)
 
@@ -71,34 +69,9 @@ def _allowed_hosts() -> set[str]:
 
 
 def check_base_url(base_url: str) -> str:
-    """A base URL that is http(s) and does not point into this network (unless allowed)."""
-    parts = urlsplit(base_url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
-        raise ApplicationError(
-            ErrorCode.INVALID,
-            "The base URL must be an http(s) address without credentials.",
-            fields={"base_url": "invalid"},
-        )
-    if host in _allowed_hosts():
-        return base_url.strip().rstrip("/")
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
-    except (socket.gaierror, UnicodeError) as exc:
-        raise ApplicationError(
-            ErrorCode.INVALID,
-            "The base URL's host does not resolve.",
-            fields={"base_url": "unresolved"},
-        ) from exc
-    for address in addresses:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if not ip.is_global:
-            raise ApplicationError(
-                ErrorCode.INVALID,
-                "The base URL points into a private network; an operator must allow the host.",
-                fields={"base_url": "private address"},
-            )
-    return base_url.strip().rstrip("/")
+    """A base URL that is http(s) and does not point into this network (unless allowed); the
+    shared outbound guard (parley/outbound.py) decides."""
+    return check_outbound_url(base_url, field="base_url", allow_hosts=_allowed_hosts()).rstrip("/")
 
 
 def _completions_url(base_url: str) -> str:
