@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from parley.accounts.models import ApiToken, Member, Team, User
+from parley.accounts.models import ApiToken, Member, Team, TwoFactorDevice, User
 from parley.accounts.services import hash_token
 from parley.errors import ApplicationError, ErrorCode
 
@@ -22,12 +22,17 @@ def member_for_user(*, user: User, workspace_slug: str) -> Member:
     return member
 
 
-def memberships_of(*, user: User) -> QuerySet[Member]:
-    return (
-        Member.objects.select_related("workspace", "user")
-        .filter(user=user, is_active=True)
-        .order_by("workspace__name")
-    )
+def memberships_of(*, user: User, include_two_factor_blocked: bool = False) -> QuerySet[Member]:
+    """The user's active memberships. Left out unless asked for: those in workspaces that
+    require two-factor while the user has none (docs/security.md), so the agent socket serves
+    none of their data; the profile (auth/me) asks for them, to send the user to enrol."""
+    members = Member.objects.select_related("workspace", "user").filter(user=user, is_active=True)
+    if not include_two_factor_blocked:
+        has_two_factor = Exists(
+            TwoFactorDevice.objects.filter(user=OuterRef("user"), confirmed_at__isnull=False)
+        )
+        members = members.exclude(Q(workspace__require_two_factor=True) & ~has_two_factor)
+    return members.order_by("workspace__name")
 
 
 def member_list(*, workspace_id: int) -> QuerySet[Member]:

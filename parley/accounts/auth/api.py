@@ -57,7 +57,9 @@ def me_payload(user: User) -> dict[str, Any]:
             "name": user.name,
             "two_factor_enabled": totp.two_factor_enabled(user),
         },
-        "memberships": MembershipOut(selectors.memberships_of(user=user), many=True).data,
+        "memberships": MembershipOut(
+            selectors.memberships_of(user=user, include_two_factor_blocked=True), many=True
+        ).data,
     }
 
 
