@@ -56,7 +56,7 @@ class BotInboxSettingsView(WorkspaceAPIView):
         return Response(bot_settings(_inbox(self.member, inbox_id)).as_dict())
 
     @extend_schema(operation_id="bot_inbox_settings_update", request=None, responses=None)
-    def put(self, request: Request, workspace: str, inbox_id: int) -> Response:
+    def patch(self, request: Request, workspace: str, inbox_id: int) -> Response:
         if not isinstance(request.data, dict):
             raise ApplicationError(ErrorCode.INVALID, "An object of settings.")
         checked = configure.bot_settings_configure(
@@ -66,10 +66,11 @@ class BotInboxSettingsView(WorkspaceAPIView):
 
 
 class GenerationInput(serializers.Serializer):
-    enabled = serializers.BooleanField()
-    base_url = serializers.CharField(max_length=300, allow_blank=True, default="")
-    model = serializers.CharField(max_length=120, allow_blank=True, default="")
-    timeout_seconds = serializers.FloatField(default=8.0)
+    # Each field left out keeps its stored value.
+    enabled = serializers.BooleanField(required=False)
+    base_url = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    model = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    timeout_seconds = serializers.FloatField(required=False)
     api_key = serializers.CharField(
         max_length=300, allow_blank=True, required=False, trim_whitespace=True, write_only=True
     )
@@ -84,17 +85,20 @@ class BotGenerationView(WorkspaceAPIView):
         return Response(configure.generation_payload(config))
 
     @extend_schema(operation_id="bot_generation_update", request=GenerationInput, responses=None)
-    def put(self, request: Request, workspace: str) -> Response:
+    def patch(self, request: Request, workspace: str) -> Response:
         data = GenerationInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        stored = configure.generation_payload(
+            BotGenerationConfig.objects.filter(workspace_id=self.member.workspace_id).first()
+        )
         config = configure.bot_generation_configure(
             actor=self.member,
             data=configure.GenerationInput(
-                enabled=values["enabled"],
-                base_url=values["base_url"],
-                model=values["model"],
-                timeout_seconds=values["timeout_seconds"],
+                enabled=values.get("enabled", stored["enabled"]),
+                base_url=values.get("base_url", stored["base_url"]),
+                model=values.get("model", stored["model"]),
+                timeout_seconds=values.get("timeout_seconds", stored["timeout_seconds"]),
                 api_key=values.get("api_key"),
             ),
         )

@@ -30,7 +30,7 @@ def widget_client(world):
 
 
 def test_an_admin_turns_the_bot_on_for_an_inbox(world):
-    response = client_for(world.admin).put(
+    response = client_for(world.admin).patch(
         url(world, f"inboxes/{world.inbox.pk}/settings/"),
         {"enabled": True, "max_low_confidence_turns": 3, "greeting": {"en": "Hi there"}},
         format="json",
@@ -48,7 +48,7 @@ def test_an_admin_turns_the_bot_on_for_an_inbox(world):
 
 def test_bad_settings_are_refused_and_nothing_changes(world):
     bot_on(world)
-    response = client_for(world.admin).put(
+    response = client_for(world.admin).patch(
         url(world, f"inboxes/{world.inbox.pk}/settings/"),
         {"enabled": False, "answer_confidence": 7},
         format="json",
@@ -63,7 +63,7 @@ def test_bad_settings_are_refused_and_nothing_changes(world):
 
 def test_agents_and_supervisors_may_not_change_the_bot(world):
     for member in (world.agent, world.supervisor):
-        response = client_for(member).put(
+        response = client_for(member).patch(
             url(world, f"inboxes/{world.inbox.pk}/settings/"), {"enabled": True}, format="json"
         )
         assert response.status_code == 403
@@ -74,7 +74,7 @@ def test_agents_and_supervisors_may_not_change_the_bot(world):
 
 
 def test_another_workspaces_inbox_is_not_found(world, other_world):
-    response = client_for(world.admin).put(
+    response = client_for(world.admin).patch(
         url(world, f"inboxes/{other_world.inbox.pk}/settings/"), {"enabled": True}, format="json"
     )
 
@@ -90,7 +90,7 @@ def test_the_api_key_is_write_only(world, settings):
     settings.PARLEY_BOT_GENERATION_ALLOWED_HOSTS = ["127.0.0.1"]
     admin = client_for(world.admin)
 
-    saved = admin.put(
+    saved = admin.patch(
         url(world, "generation/"),
         {
             "enabled": True,
@@ -111,9 +111,9 @@ def test_the_api_key_is_write_only(world, settings):
     assert "sk-secret-123" not in str(audit.data)
 
     # Saving without a key keeps it; an empty key removes it.
-    admin.put(url(world, "generation/"), {"enabled": False}, format="json")
+    admin.patch(url(world, "generation/"), {"enabled": False}, format="json")
     assert BotGenerationConfig.objects.get().api_key == "sk-secret-123"
-    admin.put(url(world, "generation/"), {"enabled": False, "api_key": ""}, format="json")
+    admin.patch(url(world, "generation/"), {"enabled": False, "api_key": ""}, format="json")
     assert BotGenerationConfig.objects.get().api_key == ""
 
 
@@ -128,7 +128,7 @@ def test_the_api_key_is_write_only(world, settings):
     ],
 )
 def test_endpoints_inside_the_network_are_refused(world, base_url):
-    response = client_for(world.admin).put(
+    response = client_for(world.admin).patch(
         url(world, "generation/"),
         {"enabled": True, "base_url": base_url, "model": "m", "api_key": "k"},
         format="json",
@@ -143,7 +143,7 @@ def test_only_admins_see_or_change_the_generation_endpoint(world):
     for member in (world.agent, world.supervisor):
         client = client_for(member)
         assert client.get(url(world, "generation/")).status_code == 403
-        changed = client.put(url(world, "generation/"), {"enabled": False}, format="json")
+        changed = client.patch(url(world, "generation/"), {"enabled": False}, format="json")
         assert changed.status_code == 403
 
 

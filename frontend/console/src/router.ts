@@ -58,6 +58,12 @@ export const router = createRouter({
           component: () => import("./views/KnowledgeBaseView.vue"),
         },
         {
+          path: "bot",
+          name: "bot",
+          component: () => import("./views/BotView.vue"),
+          meta: { supervising: true },
+        },
+        {
           path: "supervisor",
           name: "supervisor",
           component: () => import("./views/SupervisorView.vue"),

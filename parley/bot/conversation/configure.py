@@ -10,7 +10,7 @@ from django.db import transaction
 
 from parley.accounts.models import Member, Role
 from parley.accounts.services import audit_record
-from parley.bot.conversation.settings import BotSettings, parse_bot_settings
+from parley.bot.conversation.settings import BotSettings, bot_settings, parse_bot_settings
 from parley.bot.generate import check_base_url
 from parley.bot.models import BotGenerationConfig
 from parley.errors import ApplicationError, ErrorCode
@@ -33,8 +33,9 @@ def bot_settings_configure(*, inbox: Inbox, actor: Member, raw: dict[str, Any]) 
             "Only chat widget inboxes have a bot.",
             fields={"inbox": "not a widget"},
         )
-    checked = parse_bot_settings(raw)
     locked = Inbox.objects.select_for_update().get(pk=inbox.pk)
+    # A change names only what changes; the rest stays as stored.
+    checked = parse_bot_settings({**bot_settings(locked).as_dict(), **raw})
     locked.settings = {**locked.settings, "bot": checked.as_dict()}
     locked.save(update_fields=["settings"])
     audit_record(

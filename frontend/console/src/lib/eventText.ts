@@ -43,6 +43,14 @@ export function eventText(
         return t("events.transferred", { by, to: memberName(member) ?? t("events.someone") });
       return t("events.transferred", { by, to: teamName(num("to_team")) ?? message.body });
     }
+    case "bot_handoff": {
+      // The bot's handoff: why, and the intent it had detected (the agent's starting point).
+      const reason = t(`bot.reason.${String(data.reason)}`);
+      const intent = typeof data.intent === "string" ? data.intent : "";
+      return intent
+        ? t("bot.handoffEventIntent", { reason, intent })
+        : t("bot.handoffEvent", { reason });
+    }
     default:
       return message.body;
   }

@@ -78,6 +78,20 @@ export class WidgetApi {
     return this.call<CsatState>(`conversations/${conversation}/csat`, answer, token);
   }
 
+  /** The visitor clicked a "did you mean" choice: the bot answers it. */
+  botChoice(token: string, conversation: number, faq: number): Promise<unknown> {
+    return this.call(`conversations/${conversation}/bot/choice`, { faq }, token);
+  }
+
+  /** "Talk to a person": the bot hands the conversation over. */
+  botHandoff(token: string, conversation: number): Promise<unknown> {
+    return this.call(`conversations/${conversation}/bot/handoff`, {}, token);
+  }
+
+  botRate(token: string, message: number, rating: string): Promise<unknown> {
+    return this.call(`bot/replies/${message}/rating`, { rating }, token);
+  }
+
   /** Uploads with XMLHttpRequest because fetch cannot report upload progress. */
   upload(token: string, file: File, onProgress: (fraction: number) => void): Promise<Attachment> {
     return new Promise((resolve, reject) => {

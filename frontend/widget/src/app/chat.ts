@@ -397,6 +397,34 @@ export class Chat {
     return count;
   }
 
+  /** message id → the visitor's rating of a bot answer (this page's session). */
+  botRatings: Record<number, string> = {};
+
+  /** The current conversation if the bot has it (its choices work, a person can be asked for). */
+  botConversation(): number | null {
+    const id = this.currentConversation();
+    return id !== null && this.conversations.get(id)?.status === 'bot' ? id : null;
+  }
+
+  async botChoose(conversation: number, faq: number): Promise<void> {
+    const token = this.session?.token;
+    if (token) await this.api.botChoice(token, conversation, faq);
+  }
+
+  async botHandoff(): Promise<void> {
+    const token = this.session?.token;
+    const id = this.botConversation();
+    if (token && id !== null) await this.api.botHandoff(token, id);
+  }
+
+  async botRate(message: number, rating: string): Promise<void> {
+    const token = this.session?.token;
+    if (!token) return;
+    await this.api.botRate(token, message, rating);
+    this.botRatings[message] = rating;
+    this.onChange();
+  }
+
   currentConversation(): number | null {
     const known = [...this.conversations.keys(), this.timeline.newestConversation() ?? 0];
     const newest = Math.max(...known);

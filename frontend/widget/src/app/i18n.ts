@@ -72,6 +72,13 @@ const en = {
   helpPlaceholder: 'Type your question…',
   helpNone: (q: string) => `No articles match “${q}”. Write to us below.`,
   helpError: 'The help search is not available right now.',
+  botName: 'Help bot',
+  botSource: 'Source',
+  botChoices: 'Did you mean',
+  botHelpful: 'Helpful',
+  botUnhelpful: 'Not helpful',
+  botThanks: 'Thanks for the feedback',
+  botHandoff: 'Talk to a person',
 };
 
 type Strings = typeof en;
@@ -142,6 +149,13 @@ const zh: Strings = {
   helpPlaceholder: '请输入您的问题…',
   helpNone: (q) => `没有找到与“${q}”相关的文章，您可以在下方直接给我们留言。`,
   helpError: '帮助搜索暂时不可用。',
+  botName: '智能助手',
+  botSource: '来源',
+  botChoices: '您是不是想问',
+  botHelpful: '有帮助',
+  botUnhelpful: '没有帮助',
+  botThanks: '感谢您的反馈',
+  botHandoff: '转人工客服',
 };
 
 export function pickLocale(...hints: Array<string | null | undefined>): Locale {

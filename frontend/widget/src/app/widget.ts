@@ -15,6 +15,7 @@ import { uuid } from './ui/format';
 import { leaveMessageForm, prechatForm } from './ui/forms';
 import { createHelpSearch, type HelpSearch } from './ui/help';
 import { renderTimeline } from './ui/messages';
+import { handoffBar } from './ui/bot';
 import { createShell, type Shell } from './ui/shell';
 
 export interface WidgetConfig {
@@ -133,8 +134,15 @@ export class Widget {
         connected: chat.status === 'open',
         agentRead: chat.agentRead,
         typing: chat.typing,
+        bot: {
+          ratings: chat.botRatings,
+          live: chat.botConversation(),
+          choose: (conversation, faq) => void chat.botChoose(conversation, faq).catch(() => {}),
+          rate: (message, rating) => void chat.botRate(message, rating).catch(() => {}),
+        },
       }),
       this.csatCard(),
+      chat.botConversation() !== null ? handoffBar(t, () => void chat.botHandoff().catch(() => {})) : null,
     );
     if (atEnd || chat.outbox.length) this.scrollToEnd();
   }

@@ -9,6 +9,7 @@ import type { Attachment, Message, Sender } from '../wire';
 import { h } from './dom';
 import { fileSize, fullTime, initials, timeOf } from './format';
 import { richText, safeHref } from './linkify';
+import { botParts, type BotActions } from './bot';
 
 export interface TimelineModel {
   t: Strings;
@@ -22,6 +23,7 @@ export interface TimelineModel {
   /** conversation → highest seq an agent has read. */
   agentRead: Record<string, number>;
   typing: string | null;
+  bot: BotActions;
 }
 
 export function renderTimeline(model: TimelineModel): Node[] {
@@ -52,7 +54,9 @@ export function renderTimeline(model: TimelineModel): Node[] {
       if (message === lastOwn) {
         status = message.seq <= (model.agentRead[conversation.id] ?? 0) ? t.read : t.sent;
       }
-      const el = bubble(model, message.sender, own, content(model, message.body, message.attachments), {
+      const parts = [...content(model, message.body, message.attachments), ...botParts(message, t, model.origin, model.bot)];
+      const sender = message.sender.type === 'bot' && !message.sender.name ? { ...message.sender, name: t.botName } : message.sender;
+      const el = bubble(model, sender, own, parts, {
         time: message.created_at,
         status,
       });
