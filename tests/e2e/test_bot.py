@@ -1,0 +1,133 @@
+"""The bot through the real front ends: a Chinese visitor asks the widget a knowledge-base
+question and gets the right answer with its help-center link, rates it, asks for a person
+("转人工"), and lands with Agent One, who sees the bot's transcript and the detected intent in
+the console.
+
+The test runs on a server of its own: the demo inbox is switched to "bot first" with least-busy
+routing, and the demo workspace's intent model trained, with `parley` commands against that
+server's database (the shared demo inbox stays a plain live chat for the other browser tests).
+Screenshots go to test-artifacts/test_<name>-<step>.png."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.test_routing import (
+    AGENT1,
+    conversation_of,
+    member_id,
+    new_page,
+    open_console,
+    wait_until,
+)
+from tests.e2e.test_widget import WIDGET, contact_id, open_widget, page_language, stored, write
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper() -> None:
+    """Switches off pytest-django's helper of this name (see conftest.py)."""
+
+
+def parley(server: LiveServer, data_dir: Path, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "parley.cli", *args],
+        cwd=ROOT,
+        env=server_env(data_dir, server.port),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def bot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("parley-e2e-bot")
+    live = start_server(data_dir)
+    setup = (
+        "from parley.inboxes.models import Inbox; "
+        "inbox = Inbox.objects.get(public_key='demo'); "
+        "inbox.settings = {**inbox.settings, 'bot': {'enabled': True}, "
+        "'routing': {'policy': 'least_busy'}}; "
+        "inbox.save(update_fields=['settings'])"
+    )
+    parley(live, data_dir, "shell", "-c", setup)
+    parley(live, data_dir, "bot", "train", "--workspace", "demo")
+    yield live
+    live.process.terminate()
+    live.process.wait(timeout=10)
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_intent(
+    browser: Browser, bot_server: LiveServer, contexts: list[BrowserContext], screenshot: Any
+) -> None:
+    live = bot_server
+    agent = new_page(contexts, browser)
+    open_console(agent, live, AGENT1)
+    agent1_id = member_id(agent, live, AGENT1)
+
+    # The visitor asks in Chinese: greeted, then answered with the address article's link.
+    widget = new_page(contexts, browser, "zh-CN")
+    page_language(widget, "zh-CN", "")
+    open_widget(widget, live.url)
+    write(widget, "收货地址写错了怎么办")
+    expect(stored(widget, "收货地址写错了怎么办")).to_be_visible()
+    bot = widget.locator(f"{WIDGET} .msg.other")
+    expect(bot.filter(has_text="您好！我是智能助手")).to_be_visible()
+    answer = bot.filter(has_text="发货前可在订单详情中修改收货地址")
+    expect(answer).to_be_visible()
+    source = answer.locator(".bot-source a")
+    expect(source).to_have_text("如何修改收货地址")
+    assert (source.get_attribute("href") or "").endswith(
+        "/help/demo/articles/change-address-zh/?lang=zh-CN"
+    )
+    # Still with the bot: nobody was given the conversation.
+    contact = contact_id(widget)
+    assert conversation_of(agent, live, contact)["status"] == "bot"
+    expect(widget.locator(f"{WIDGET} .bot-bar button")).to_have_text("转人工客服")
+
+    # The visitor finds the answer helpful.
+    answer.locator('[data-rating="helpful"]').click()
+    expect(answer.locator(".bot-rate .thanks")).to_have_text("感谢您的反馈")
+    expect(answer.locator('[data-rating="helpful"]')).to_have_attribute("aria-pressed", "true")
+    screenshot(widget, "answered")
+
+    # Then asks for a person: told they are being connected, and routed to Agent One.
+    write(widget, "转人工")
+    expect(bot.filter(has_text="正在为您转接人工客服")).to_be_visible()
+    expect(widget.locator(f"{WIDGET} .bot-bar")).to_have_count(0)
+    wait_until(
+        lambda: (conversation_of(agent, live, contact)["assignee"] or {}).get("id") == agent1_id
+    )
+    screenshot(widget, "handed-over")
+
+    # Agent One opens it: the bot's transcript is the timeline, the intent is in the header
+    # (topic) and in the handoff event, with the reason.
+    conversation = conversation_of(agent, live, contact)
+    agent.goto(f"{live.url}/app/demo/conversations/{conversation['id']}")
+    timeline = agent.get_by_test_id("message")
+    expect(timeline.filter(has_text="收货地址写错了怎么办")).to_be_visible()
+    expect(timeline.filter(has_text="发货前可在订单详情中修改收货地址")).to_be_visible()
+    event = agent.locator('[data-testid="event-line"][data-event="bot_handoff"]')
+    expect(event).to_contain_text("The customer asked for a person")
+    expect(event).to_contain_text("change_address")
+    expect(agent.get_by_test_id("conversation-status")).to_have_text("Open")
+    expect(agent.locator("header").filter(has_text="change_address").first).to_be_visible()
+    screenshot(agent, "agent-sees-transcript")
