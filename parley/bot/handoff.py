@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from parley.analytics import events as reporting
+from parley.analytics.models import EventKind
 from parley.bot.conversation.texts import HANDOFF_REASONS, bot_text
 from parley.bot.models import BotSession
 from parley.conversations.models import Conversation, SenderType, Status
@@ -42,6 +44,7 @@ def bot_hand_off(*, conversation: Conversation, session: BotSession, reason: str
             "skill": session.skill,
         },
     )
+    reporting.event_bot(conversation=conversation, kind=EventKind.BOT_HANDOVER)
     session.handoff_reason = reason
     session.handed_off_at = timezone.now()
     session.choices = []

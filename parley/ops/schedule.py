@@ -38,6 +38,16 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         task="parley.quality.tasks.sample_weekly_reviews",
         every=timedelta(hours=1),
     ),
+    PeriodicJob(
+        name="analytics-fill-rollups",
+        task="parley.analytics.tasks.fill_rollups",
+        every=timedelta(minutes=1),
+    ),
+    PeriodicJob(
+        name="analytics-evaluate-alerts",
+        task="parley.analytics.tasks.evaluate_alerts",
+        every=timedelta(minutes=1),
+    ),
 )
 
 

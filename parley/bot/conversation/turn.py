@@ -139,6 +139,11 @@ def bot_reply(
         session.choices = []
     session.save(update_fields=["intent", "skill", "choices", "low_confidence_turns"])
     message = append_entry(conversation, sender=BOT, body=body, data={"bot": data})
+    if found.verdict == Verdict.ANSWER:
+        from parley.analytics.events import event_bot
+        from parley.analytics.models import EventKind
+
+        event_bot(conversation=conversation, kind=EventKind.BOT_ANSWERED)
     BotReply.objects.create(
         session=session,
         workspace_id=conversation.workspace_id,

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from parley.accounts.models import Member, Team
 from parley.accounts.services import audit_record
+from parley.analytics import events as reporting
 from parley.conversations import policies, realtime
 from parley.conversations.models import (
     Conversation,
@@ -212,6 +213,7 @@ def conversation_transfer(
             "note": note.strip()[:500],
         }
     append_event(locked, body=body, internal=True, data=data)
+    reporting.event_transferred(conversation=locked, from_member_id=previous)
     save_state(locked, "assignee", "team", "status", also_tell=[previous] if previous else None)
     if to_member is not None:
         _notify_transfer(to_member, locked, actor.pk, note)

@@ -153,6 +153,9 @@ def csat_submit(
     if response.answered_at is None:
         response.answered_at = now
     response.save(update_fields=["rating", "comment", "source", "answered_at", "updated_at"])
+    from parley.analytics.events import event_csat  # analytics builds on conversations
+
+    event_csat(conversation=conversation, response=response)
     frame: CsatAnsweredFrame = {
         "type": "csat.answered",
         "conversation": conversation.pk,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.accounts.models import Member
+from parley.analytics import events as reporting
 from parley.contacts.models import Contact
 from parley.contacts.services import contact_touch
 from parley.conversations import realtime, selectors
@@ -53,6 +54,7 @@ def conversation_start(
         status=status,
         queued_at=timezone.now() if status == Status.QUEUED else None,
     )
+    reporting.event_conversation_created(conversation=conversation)
     realtime.publish_conversation_updated(conversation)
     request_routing(inbox.pk)
     return conversation
@@ -172,6 +174,7 @@ def _contact_wakes_conversation(conversation: Conversation) -> None:
             },
         )
         save_state(conversation, "status", "resolved_at")
+        reporting.event_reopened(conversation=conversation)
     elif conversation.status == Status.PENDING:
         conversation.status = Status.OPEN
         append_event(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from parley.accounts.models import Member
 from parley.accounts.services import audit_record
+from parley.analytics import events as reporting
 from parley.conversations import policies
 from parley.conversations.models import (
     Conversation,
@@ -72,6 +73,8 @@ def conversation_set_status(
         data={"event": event, "from": previous, "to": status, "by": actor.pk},
     )
     save_state(locked, "status", "resolved_at")
+    if previous == Status.RESOLVED:
+        reporting.event_reopened(conversation=locked)
     audit_record(
         workspace=actor.workspace,
         actor=actor,

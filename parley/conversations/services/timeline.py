@@ -4,6 +4,7 @@ commit. Only the service modules beside this one use it."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.accounts.models import Member
+from parley.analytics import events as reporting
 from parley.contacts.models import Contact
 from parley.conversations import realtime
 from parley.conversations.models import (
@@ -99,6 +101,11 @@ def append_entry(
     Conversation.objects.filter(pk=conversation.pk).update(**changes)
     if "first_response_at" in changes:
         request_sla_first_response(conversation)
+        reporting.event_first_response(
+            conversation=conversation,
+            member_id=sender.member.pk if sender.member else None,
+            at=message.created_at,
+        )
     for attachment in attachments or []:
         attachment.message = message
         attachment.save(update_fields=["message"])
@@ -150,6 +157,7 @@ def save_state(
     Keeps the queue's clocks (`queued_at`, `assigned_at`) in step, and asks routing to look at
     the inbox after commit: a conversation may now wait for a person, or capacity was freed.
     A conversation that has just been resolved asks its contact for a rating (CSAT)."""
+    queued_since = conversation.queued_at  # read before the clocks move: a wait may end
     changed = set(fields)
     now = timezone.now()
     if "status" in changed:
@@ -163,12 +171,28 @@ def save_state(
         conversation.assigned_at = now
         changed.add("assigned_at")
     conversation.save(update_fields=sorted(changed))
+    request_reporting(conversation, set(fields), queued_since=queued_since)
     if "status" in fields and conversation.status == Status.RESOLVED and not conversation.spam:
         csat_request(conversation=conversation)
     realtime.publish_conversation_updated(conversation, extra_members=also_tell or [])
     if route:
         request_routing(conversation.inbox_id)
     request_sla_update(conversation, changed)
+
+
+def request_reporting(
+    conversation: Conversation, fields: set[str], *, queued_since: datetime | None
+) -> None:
+    """Reporting events (parley/analytics/events.py) for an assignment and a resolution."""
+    if "assignee" in fields and conversation.assignee_id is not None:
+        reporting.event_assigned(
+            conversation=conversation,
+            queued_since=queued_since,
+            at=conversation.assigned_at or timezone.now(),
+        )
+    resolved = "resolved_at" in fields and conversation.status == Status.RESOLVED
+    if resolved and not conversation.spam:
+        reporting.event_resolved(conversation=conversation)
 
 
 def request_routing(inbox_id: int) -> None:

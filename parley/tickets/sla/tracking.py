@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from parley.analytics import events as reporting
+from parley.analytics.models import EventKind
 from parley.conversations.models import Conversation, Status
 from parley.inboxes.hours import ALWAYS_OPEN, BusinessHours
 from parley.inboxes.selectors import inbox_business_hours
@@ -82,7 +84,7 @@ def record_event(
     another worker): the unique constraint decides, inside a savepoint."""
     try:
         with transaction.atomic():
-            return SlaEvent.objects.create(
+            created = SlaEvent.objects.create(
                 workspace_id=row.workspace_id,
                 ticket_id=row.pk,
                 policy_id=row.policy_id,
@@ -95,6 +97,15 @@ def record_event(
             )
     except IntegrityError:
         return None
+    reporting.event_sla(conversation=conversation, kind=_REPORTED[kind], at=at)
+    return created
+
+
+_REPORTED = {
+    SlaEventKind.WARNING: EventKind.SLA_WARNING,
+    SlaEventKind.BREACHED: EventKind.SLA_BREACHED,
+    SlaEventKind.MET: EventKind.SLA_MET,
+}
 
 
 def _record_met(
@@ -124,7 +135,7 @@ def _record_met(
         )
         setattr(row, f"{metric}_breached", True)
         return
-    SlaEvent.objects.update_or_create(
+    _, first_time = SlaEvent.objects.update_or_create(
         ticket_id=row.pk,
         metric=metric,
         kind=SlaEventKind.MET,
@@ -137,6 +148,8 @@ def _record_met(
             "team_id": conversation.team_id,
         },
     )
+    if first_time:  # met again after a reopen counts once
+        reporting.event_sla(conversation=conversation, kind=EventKind.SLA_MET, at=at)
 
 
 def _move_resolution(row: TicketSla, conversation: Conversation, hours: BusinessHours) -> None:

@@ -1,0 +1,176 @@
+"""Reporting events (facts the services record) and the rollup tables a job fills from them.
+
+Dimensions are stored as plain ids, not foreign keys: history outlives the inbox, team or member
+it names (a deleted team's past volume still counts), and the rollup job never joins.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from parley.accounts.models import Workspace
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created"  # a conversation was started
+    BOT_STARTED = "bot_started"  # ... with the inbox's bot answering first
+    FIRST_RESPONSE = "first_response"  # value: seconds from creation to a member's first reply
+    ASSIGNED = "assigned"  # value: seconds the conversation waited in the queue
+    TRANSFERRED = "transferred"  # member: who gave it away
+    RESOLVED = "resolved"  # value: seconds from creation to resolution
+    HANDLED = "handled"  # value: seconds from (last) assignment to resolution
+    ABANDONED = "abandoned"  # resolved without a member ever answering; value: seconds waited
+    REOPENED = "reopened"
+    CSAT = "csat"  # value: the rating, 1-5 (an edit replaces it)
+    SLA_WARNING = "sla_warning"
+    SLA_BREACHED = "sla_breached"
+    SLA_MET = "sla_met"
+    BOT_ANSWERED = "bot_answered"
+    BOT_HANDOVER = "bot_handover"
+
+
+class ReportingEvent(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    occurred_at = models.DateTimeField()
+    # When the row was written (or last changed): the rollup job's high-water mark reads this,
+    # so an event that arrives late (occurred_at long ago) is still picked up.
+    recorded_at = models.DateTimeField(db_index=True)
+    conversation_id = models.BigIntegerField(null=True, blank=True)
+    inbox_id = models.BigIntegerField(null=True, blank=True)
+    team_id = models.BigIntegerField(null=True, blank=True)
+    member_id = models.BigIntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=16, blank=True, default="")
+    value = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "occurred_at"], name="analytics_event_when"),
+            models.Index(
+                fields=["workspace", "kind", "conversation_id"], name="analytics_event_conv"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class HourlyRollup(models.Model):
+    """One metric (an event kind) in one hour of the workspace's zone, per dimension tuple.
+
+    ``hist`` is a sparse log-scale histogram of the values ({bin: count}, parley.analytics.
+    sketch) so percentiles can be computed from any number of rows without the events."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()  # the local hour's start, stored (as always) in UTC
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    inbox_id = models.BigIntegerField(null=True)
+    team_id = models.BigIntegerField(null=True)
+    member_id = models.BigIntegerField(null=True)
+    channel = models.CharField(max_length=16, default="")
+    count = models.PositiveIntegerField(default=0)
+    value_count = models.PositiveIntegerField(default=0)
+    value_sum = models.FloatField(default=0.0)
+    hist = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "hour"], name="analytics_hourly_when")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.hour:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class DailyRollup(models.Model):
+    """The same per local day; dashboards over weeks read these (24 times fewer rows)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # a date in the workspace's zone
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    inbox_id = models.BigIntegerField(null=True)
+    team_id = models.BigIntegerField(null=True)
+    member_id = models.BigIntegerField(null=True)
+    channel = models.CharField(max_length=16, default="")
+    count = models.PositiveIntegerField(default=0)
+    value_count = models.PositiveIntegerField(default=0)
+    value_sum = models.FloatField(default=0.0)
+    hist = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "day"], name="analytics_daily_when")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}: {self.count}"
+
+
+class FillState(models.Model):
+    """How far the rollup job has read the event table (by ``recorded_at``), one row per job."""
+
+    name = models.CharField(max_length=40, unique=True)
+    recorded_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} until {self.recorded_until}"
+
+
+class AlertMetric(models.TextChoices):
+    VOLUME = "volume"
+    QUEUE_WAIT = "queue_wait_mean"  # seconds
+    FIRST_RESPONSE = "first_response_mean"  # seconds
+    CSAT = "csat_average"
+    SLA_BREACHES = "sla_breaches"
+    ABANDONED = "abandoned"
+    TRANSFERS = "transfers"
+    BOT_HANDOVERS = "bot_handovers"
+
+
+class Comparison(models.TextChoices):
+    ABOVE = "gt"
+    BELOW = "lt"
+
+
+class AlertRule(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    metric = models.CharField(max_length=32, choices=AlertMetric.choices)
+    window_minutes = models.PositiveIntegerField(default=60)
+    comparison = models.CharField(max_length=2, choices=Comparison.choices)
+    threshold = models.FloatField()
+    cooldown_minutes = models.PositiveIntegerField(default=30)
+    inbox_id = models.BigIntegerField(null=True, blank=True)
+    team_id = models.BigIntegerField(null=True, blank=True)
+    notify_console = models.BooleanField(default=True)
+    email_to = models.JSONField(default=list, blank=True)
+    webhook_url = models.URLField(max_length=500, blank=True, default="")
+    webhook_secret = models.CharField(max_length=64, blank=True, default="")
+    enabled = models.BooleanField(default=True)
+    # True while the condition holds: an alert fires when it becomes true, not on every run.
+    firing = models.BooleanField(default=False)
+    last_fired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlertEvent(models.Model):
+    """The alert history: one row per firing."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="events")
+    fired_at = models.DateTimeField()
+    value = models.FloatField()
+    threshold = models.FloatField()
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    # {"console": "sent", "email": "sent" | "failed: ...", "webhook": "200" | "failed: ..."}
+    deliveries = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-fired_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} fired at {self.fired_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,21 @@
+"""Background jobs of analytics. They only load and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from parley.analytics.alerts import alerts_evaluate
+from parley.analytics.rollups import rollups_fill
+
+
+@shared_task(ignore_result=True)
+def fill_rollups() -> int:
+    """Periodic (every minute): roll new and late reporting events into the hour/day tables."""
+    return rollups_fill(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def evaluate_alerts() -> int:
+    """Periodic (every minute): check the alert rules and deliver the ones that fire."""
+    return alerts_evaluate(now=timezone.now())
