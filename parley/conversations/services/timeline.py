@@ -4,8 +4,8 @@ commit. Only the service modules beside this one use it."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
