@@ -227,6 +227,8 @@ def test_agents_and_supervisors_cannot_change_the_setting(world):
             format="json",
         )
         assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+        empty = client.patch(f"/api/v1/workspaces/{world.workspace.slug}/security/", {})
+        assert empty.status_code == 403  # the role is checked before the input
 
 
 def test_an_admin_cannot_change_another_workspace(world, other_world):

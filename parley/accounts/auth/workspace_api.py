@@ -8,7 +8,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from parley.accounts.auth.workspace_policy import workspace_two_factor_set
+from parley.accounts.auth.workspace_policy import (
+    security_settings_check,
+    workspace_two_factor_set,
+)
 from parley.api_base import WorkspaceAPIView
 
 
@@ -26,6 +29,7 @@ class WorkspaceSecurityView(WorkspaceAPIView):
 
     @extend_schema(request=SecurityInput, responses=SecurityOut)
     def patch(self, request: Request, workspace: str) -> Response:
+        security_settings_check(actor=self.member)
         data = self.SecurityInput(data=request.data)
         data.is_valid(raise_exception=True)
         updated = workspace_two_factor_set(

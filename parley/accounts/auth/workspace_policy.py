@@ -27,12 +27,17 @@ def two_factor_gate(*, member: Member) -> None:
         )
 
 
-@transaction.atomic
-def workspace_two_factor_set(*, workspace: Workspace, require: bool, actor: Member) -> Workspace:
+def security_settings_check(*, actor: Member) -> None:
+    """Owners and admins only; checked before the input, so others learn nothing from it."""
     if actor.role not in MANAGERS:
         raise ApplicationError(
             ErrorCode.PERMISSION_DENIED, "Only owners and admins change security settings."
         )
+
+
+@transaction.atomic
+def workspace_two_factor_set(*, workspace: Workspace, require: bool, actor: Member) -> Workspace:
+    security_settings_check(actor=actor)
     if require and not totp.two_factor_enabled(actor.user):
         # Otherwise the admin would shut themselves out of the page that turns it off.
         raise ApplicationError(
