@@ -46,6 +46,18 @@ def test_an_admin_turns_the_bot_on_for_an_inbox(world):
     assert listed[0]["bot"]["enabled"] is True
 
 
+def test_a_change_keeps_the_settings_it_does_not_name(world):
+    bot_on(world, max_low_confidence_turns=4)
+
+    response = client_for(world.owner).patch(
+        url(world, f"inboxes/{world.inbox.pk}/settings/"), {"enabled": False}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["max_low_confidence_turns"] == 4
+    assert response.json()["enabled"] is False
+
+
 def test_bad_settings_are_refused_and_nothing_changes(world):
     bot_on(world)
     response = client_for(world.admin).patch(

@@ -32,7 +32,7 @@ def test_explicit_requests_for_a_person_hand_over(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["退款多久到账", "my personal details", "humanity", "where is my parcel", "agents123"]
+    "text", ["退款多久到账", "客服电话是多少", "my personal details", "humanity", "agents123"]
 )
 def test_other_messages_are_not_requests_for_a_person(text):
     assert not is_handoff_request(text, DEFAULT_HANDOFF_KEYWORDS)

@@ -13,7 +13,7 @@ DEFAULT_GREETING = {
     "zh-CN": "您好！我是智能助手，请直接提问；需要人工服务请输入“转人工”。",
 }
 # Explicit requests for a person; matched as whole words (English) or substrings (Chinese).
-DEFAULT_HANDOFF_KEYWORDS = ["转人工", "人工", "真人", "客服", "human", "agent", "person"]
+DEFAULT_HANDOFF_KEYWORDS = ["转人工", "人工", "真人", "human", "agent", "person"]
 
 
 @dataclass(frozen=True)
