@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
 from tests.e2e.test_routing import (
+    ADMIN,
     AGENT1,
     conversation_of,
     member_id,
@@ -131,3 +132,15 @@ def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_inte
     expect(agent.get_by_test_id("conversation-status")).to_have_text("Open")
     expect(agent.locator("header").filter(has_text="change_address").first).to_be_visible()
     screenshot(agent, "agent-sees-transcript")
+
+    # The admin's Help bot page counts the conversation: handed over at the customer's request,
+    # one helpful answer; and shows the demo inbox's bot switched on.
+    admin = new_page(contexts, browser)
+    open_console(admin, live, ADMIN)
+    admin.get_by_test_id("nav-bot").click()
+    expect(admin.get_by_test_id("bot-handoff")).to_have_text("100%")
+    expect(admin.get_by_test_id("bot-deflection")).to_have_text("0%")
+    expect(admin.get_by_test_id("bot-analytics")).to_contain_text("👍 1 · 👎 0")
+    expect(admin.get_by_text("The customer asked for a person: 1")).to_be_visible()
+    expect(admin.get_by_test_id("bot-inbox").get_by_test_id("bot-enabled")).to_be_checked()
+    screenshot(admin, "bot-page")
