@@ -159,3 +159,63 @@ def test_a_workspace_that_requires_two_factor_sends_a_member_to_enrol(
     # Put the demo back as it was for anything else on this server.
     admin.get_by_test_id("require-2fa-demo").uncheck()
     expect(admin.get_by_test_id("require-2fa-demo")).not_to_be_checked()
+
+
+def test_forgotten_password_reset_by_email_and_a_lockout_message(
+    tmp_path_factory: pytest.TempPathFactory, context: Any, screenshot: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.mail import running_smtp_server
+
+    with running_smtp_server() as (mailbox, port):
+        live = start_server(
+            tmp_path_factory.mktemp("parley-reset"),
+            {
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(port),
+                "PARLEY_AUTH_EMAILS": "1",
+                "PARLEY_LOGIN_MAX_FAILURES": "3",
+            },
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{live.url}/app/login")
+            page.get_by_role("link", name="Forgot your password?").click()
+            page.get_by_label("E-mail").fill(AGENT1)
+            page.get_by_role("button", name="Send the link").click()
+            expect(page.get_by_test_id("reset-sent")).to_be_visible(timeout=20000)
+            deadline = time.monotonic() + 10
+            while not mailbox.received and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert mailbox.received, "no reset e-mail arrived"
+            link = re.search(r"http://\S+/app/reset-password#\S+", mailbox.received[0].text())
+            assert link is not None
+
+            page.goto(link.group(0))
+            page.get_by_label("New password", exact=True).fill("12345678901")
+            page.get_by_label("Repeat the new password").fill("12345678901")
+            page.get_by_role("button", name="Save the new password").click()
+            expect(page.get_by_role("alert")).to_contain_text("cannot be only digits")
+            screenshot(page, "reset-rules")
+            page.get_by_label("New password", exact=True).fill("violet kettle orbit 42")
+            page.get_by_label("Repeat the new password").fill("violet kettle orbit 42")
+            page.get_by_role("button", name="Save the new password").click()
+            expect(page.get_by_test_id("reset-done")).to_be_visible()
+            assert "token=" not in page.url  # dropped from the address bar
+            page.goto(f"{live.url}/app/login")
+            page.goto(link.group(0))  # a fresh load of the page, not a jump within it
+            expect(page.get_by_test_id("reset-invalid")).to_be_visible()  # used once
+
+            # The old password is refused; three wrong ones lock the account, with a time.
+            page.goto(f"{live.url}/app/login")
+            for _ in range(3):
+                page.get_by_label("E-mail").fill(AGENT1)
+                page.get_by_label("Password").fill(DEMO_PASSWORD)
+                page.get_by_role("button", name="Sign in").click()
+                expect(page.get_by_role("alert")).to_be_visible()
+            expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts")
+            screenshot(page, "locked")
+        finally:
+            live.process.terminate()
+            live.process.wait(timeout=10)
