@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from parley.accounts.models import Member, Team
@@ -24,43 +26,59 @@ from parley.conversations.services.timeline import (
 from parley.conversations.text import clean_body
 from parley.errors import ApplicationError, ErrorCode
 
+# Shared by conversation_assign and the bulk path (parley/tickets/services/bulk.py).
+
+
+def assign_check(*, actor: Member, conversation: Conversation, assignee: Member | None) -> None:
+    if assignee is not None and (
+        assignee.workspace_id != conversation.workspace_id or not assignee.is_active
+    ):
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such member.")
+    if not policies.can_assign(actor=actor, conversation=conversation, assignee=assignee):
+        raise ApplicationError(
+            ErrorCode.PERMISSION_DENIED, "Your role may not make this assignment."
+        )
+
+
+def status_after_assign(status: str, assignee: Member | None) -> str:
+    """Someone taking a waiting conversation opens it; nobody holding an open one queues it."""
+    if assignee is not None and status in {Status.QUEUED, Status.BOT}:
+        return Status.OPEN
+    if assignee is None and status == Status.OPEN:
+        return Status.QUEUED
+    return status
+
+
+def assign_event(
+    *, actor: Member, assignee: Member | None, previous: int | None
+) -> tuple[str, dict[str, Any]]:
+    """The (internal) timeline event's body and data."""
+    if assignee is not None:
+        body = f"Assigned to {assignee.name} by {actor.name}"
+    else:
+        body = f"Unassigned by {actor.name}"
+    data = {
+        "event": "assigned",
+        "assignee": assignee.pk if assignee else None,
+        "previous": previous,
+        "by": actor.pk,
+    }
+    return body, data
+
 
 @transaction.atomic
 def conversation_assign(
     *, conversation: Conversation, assignee: Member | None, actor: Member
 ) -> Conversation:
     locked = lock_conversation(conversation.pk)
-    if assignee is not None and (
-        assignee.workspace_id != locked.workspace_id or not assignee.is_active
-    ):
-        raise ApplicationError(ErrorCode.NOT_FOUND, "No such member.")
-    if not policies.can_assign(actor=actor, conversation=locked, assignee=assignee):
-        raise ApplicationError(
-            ErrorCode.PERMISSION_DENIED, "Your role may not make this assignment."
-        )
+    assign_check(actor=actor, conversation=locked, assignee=assignee)
     if locked.assignee_id == (assignee.pk if assignee else None):
         return locked
     previous = locked.assignee_id
     locked.assignee = assignee
-    if assignee is not None and locked.status in {Status.QUEUED, Status.BOT}:
-        locked.status = Status.OPEN
-    elif assignee is None and locked.status == Status.OPEN:
-        locked.status = Status.QUEUED
-    if assignee is not None:
-        body = f"Assigned to {assignee.name} by {actor.name}"
-    else:
-        body = f"Unassigned by {actor.name}"
-    append_event(
-        locked,
-        body=body,
-        internal=True,
-        data={
-            "event": "assigned",
-            "assignee": assignee.pk if assignee else None,
-            "previous": previous,
-            "by": actor.pk,
-        },
-    )
+    locked.status = status_after_assign(locked.status, assignee)
+    body, data = assign_event(actor=actor, assignee=assignee, previous=previous)
+    append_event(locked, body=body, internal=True, data=data)
     save_state(locked, "assignee", "status", also_tell=[previous] if previous else None)
     audit_record(
         workspace=actor.workspace,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from django.conf import settings
 from django.core import signing
@@ -89,26 +89,61 @@ def csat_request(*, conversation: Conversation) -> CsatResponse:
     """Ask the contact to rate a conversation that has just been resolved (inside the resolving
     transaction, with the conversation locked). Resolving again after a reopen asks again on the
     same row, with the snapshot of who handled it taken anew."""
-    now = timezone.now()
     response, _ = CsatResponse.objects.update_or_create(
-        conversation=conversation,
-        defaults={
-            "workspace_id": conversation.workspace_id,
-            "inbox_id": conversation.inbox_id,
-            "assignee_id": conversation.assignee_id,
-            "team_id": conversation.team_id,
-            "resolved_at": conversation.resolved_at or now,
-            "expires_at": now + timedelta(seconds=LINK_MAX_AGE),
-            "answered_at": None,
-        },
+        conversation=conversation, defaults=_request_values(conversation, timezone.now())
     )
+    _announce_request(conversation, response)
+    return response
+
+
+def csat_requests_many(*, conversations: list[Conversation]) -> None:
+    """``csat_request`` for many conversations resolved together (bulk actions): one
+    INSERT … ON CONFLICT UPDATE of the same values, the same frames after commit."""
+    if not conversations:
+        return
+    now = timezone.now()
+    rows = [CsatResponse(conversation=c, **_request_values(c, now)) for c in conversations]
+    CsatResponse.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["conversation"],
+        update_fields=[*_REQUEST_FIELDS, "updated_at"],
+    )
+    for conversation, row in zip(conversations, rows, strict=True):
+        _announce_request(conversation, row)
+
+
+_REQUEST_FIELDS = [
+    "workspace",
+    "inbox",
+    "assignee",
+    "team",
+    "resolved_at",
+    "expires_at",
+    "answered_at",
+]
+
+
+def _request_values(conversation: Conversation, now: datetime) -> dict[str, Any]:
+    """A new request's snapshot; an earlier rating stays until the customer changes it."""
+    return {
+        "workspace_id": conversation.workspace_id,
+        "inbox_id": conversation.inbox_id,
+        "assignee_id": conversation.assignee_id,
+        "team_id": conversation.team_id,
+        "resolved_at": conversation.resolved_at or now,
+        "expires_at": now + timedelta(seconds=LINK_MAX_AGE),
+        "answered_at": None,
+    }
+
+
+def _announce_request(conversation: Conversation, response: CsatResponse) -> None:
     frame: CsatRequestFrame = {
         "type": "csat.request",
         "conversation": conversation.pk,
         "expires_at": response.expires_at.isoformat(),
     }
     realtime.publish_on_commit([realtime.contact_group(conversation.contact_id)], frame)
-    return response
 
 
 def clean_comment(raw: str) -> str:

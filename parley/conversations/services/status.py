@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,6 +40,41 @@ def is_closed_ticket(conversation_id: int) -> bool:
     return closed_ticket_exists(conversation_id=conversation_id)
 
 
+# The rules below are shared by conversation_set_status and the bulk path (batch.py callers in
+# parley/tickets/services/bulk.py): one change or two hundred, the same checks and events.
+
+
+def status_change_check(conversation: Conversation, status: str, *, closed: bool) -> None:
+    """Refuse (409) a closed ticket or a move the transitions do not allow."""
+    if closed:
+        raise ApplicationError(
+            ErrorCode.INVALID_TRANSITION,
+            "A closed ticket stays closed; the customer's next message opens a follow-up.",
+        )
+    if status not in TRANSITIONS[conversation.status]:
+        raise ApplicationError(
+            ErrorCode.INVALID_TRANSITION,
+            f"A conversation cannot go from {conversation.status} to {status}.",
+        )
+
+
+def status_changes(status: str) -> dict[str, Any]:
+    """The fields a move to ``status`` sets (``save_state`` then keeps the queue's clocks)."""
+    return {
+        "status": status,
+        "resolved_at": timezone.now() if status == Status.RESOLVED else None,
+    }
+
+
+def status_change_event(*, actor: Member, previous: str, status: str) -> tuple[str, dict[str, Any]]:
+    """The timeline event's body and data; public: the customer sees the status."""
+    event = "reopened" if previous == Status.RESOLVED else "status_changed"
+    return (
+        f"{actor.name} changed the status to {status}",
+        {"event": event, "from": previous, "to": status, "by": actor.pk},
+    )
+
+
 @transaction.atomic
 def conversation_set_status(
     *, conversation: Conversation, status: str, actor: Member
@@ -53,26 +90,14 @@ def conversation_set_status(
         )
     if locked.status == status:
         return locked
-    if is_closed_ticket(locked.pk):
-        raise ApplicationError(
-            ErrorCode.INVALID_TRANSITION,
-            "A closed ticket stays closed; the customer's next message opens a follow-up.",
-        )
-    if status not in TRANSITIONS[locked.status]:
-        raise ApplicationError(
-            ErrorCode.INVALID_TRANSITION,
-            f"A conversation cannot go from {locked.status} to {status}.",
-        )
+    status_change_check(locked, status, closed=is_closed_ticket(locked.pk))
     previous = locked.status
-    locked.status = status
-    locked.resolved_at = timezone.now() if status == Status.RESOLVED else None
-    event = "reopened" if previous == Status.RESOLVED else "status_changed"
-    append_event(
-        locked,
-        body=f"{actor.name} changed the status to {status}",
-        data={"event": event, "from": previous, "to": status, "by": actor.pk},
-    )
-    save_state(locked, "status", "resolved_at")
+    changes = status_changes(status)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    body, data = status_change_event(actor=actor, previous=previous, status=status)
+    append_event(locked, body=body, data=data)
+    save_state(locked, *changes)
     if previous == Status.RESOLVED:
         reporting.event_reopened(conversation=locked)
     audit_record(

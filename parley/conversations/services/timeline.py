@@ -109,13 +109,22 @@ def append_entry(
     for attachment in attachments or []:
         attachment.message = message
         attachment.save(update_fields=["message"])
+    publish_entry(conversation, message, attachments)
+    return message
+
+
+def publish_entry(
+    conversation: Conversation, message: Message, attachments: list[Attachment] | None = None
+) -> None:
+    """After commit, the new entry's frames and e-mail, as for every timeline entry: shared
+    by ``append_entry`` and the bulk path (batch.py), so both fan out alike."""
+    private = message.private
     frame = message_created_frame(message, attachments or [])
     groups = realtime.staff_groups(conversation)
     if not private:
         groups.append(realtime.contact_group(conversation.contact_id))
     realtime.publish_on_commit(groups, frame)
     request_notifications(conversation, message)
-    return message
 
 
 def _is_first_response(
@@ -158,18 +167,7 @@ def save_state(
     the inbox after commit: a conversation may now wait for a person, or capacity was freed.
     A conversation that has just been resolved asks its contact for a rating (CSAT)."""
     queued_since = conversation.queued_at  # read before the clocks move: a wait may end
-    changed = set(fields)
-    now = timezone.now()
-    if "status" in changed:
-        waiting = conversation.status == Status.QUEUED and conversation.assignee_id is None
-        if waiting and conversation.queued_at is None:
-            conversation.queued_at = now
-        elif not waiting:
-            conversation.queued_at = None
-        changed.add("queued_at")
-    if "assignee" in changed and conversation.assignee_id is not None:
-        conversation.assigned_at = now
-        changed.add("assigned_at")
+    changed = queue_clocks(conversation, set(fields), timezone.now())
     conversation.save(update_fields=sorted(changed))
     request_reporting(conversation, set(fields), queued_since=queued_since)
     if "status" in fields and conversation.status == Status.RESOLVED and not conversation.spam:
@@ -193,6 +191,24 @@ def request_reporting(
     resolved = "resolved_at" in fields and conversation.status == Status.RESOLVED
     if resolved and not conversation.spam:
         reporting.event_resolved(conversation=conversation)
+
+
+def queue_clocks(conversation: Conversation, fields: set[str], now: datetime) -> set[str]:
+    """Set the queue's clocks for a change of ``fields`` (not saved); returns the fields to
+    save. Shared by ``save_state`` and the bulk path (batch.py), so both keep the same rules:
+    waiting since (``queued_at``) while queued with nobody, ``assigned_at`` at each assignment."""
+    changed = set(fields)
+    if "status" in changed:
+        waiting = conversation.status == Status.QUEUED and conversation.assignee_id is None
+        if waiting and conversation.queued_at is None:
+            conversation.queued_at = now
+        elif not waiting:
+            conversation.queued_at = None
+        changed.add("queued_at")
+    if "assignee" in changed and conversation.assignee_id is not None:
+        conversation.assigned_at = now
+        changed.add("assigned_at")
+    return changed
 
 
 def request_routing(inbox_id: int) -> None:

@@ -3,12 +3,16 @@
 Priority, team and tags change in one UPDATE / one INSERT for all tickets, and their timeline events
 and audit records are inserted in one query each: the tickets' conversation rows are locked
 first, so each event takes the next seq of its conversation exactly as a single change would.
-Assigning and status changes go through the conversation services one ticket at a time (in one
-transaction): they carry routing, capacity and CSAT rules that must not be bypassed.
+Assigning and status changes are set-based too (``conversations_change_many`` in
+parley/conversations/services/batch.py): every ticket first passes the same checks as one
+change (permissions, transitions, closed tickets), then the same events, queue clocks, CSAT
+requests, SLA clocks, audit records, e-mails and realtime frames follow, in a fixed number of
+queries. Automation's ``conversation_updated`` rules do not run for bulk actions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -16,11 +20,22 @@ from django.db.models import F
 from django.utils import timezone
 
 from parley.accounts.models import AuditEvent, Member, Team
+from parley.analytics import events as reporting
 from parley.conversations import policies, realtime
-from parley.conversations.models import Conversation, Message, MessageKind, SenderType
+from parley.conversations.models import Conversation, Message, MessageKind, SenderType, Status
 from parley.conversations.payloads import message_created_frame
 from parley.conversations.selectors import visible_conversations
-from parley.conversations.services import conversation_assign, conversation_set_status
+from parley.conversations.services.assignment import (
+    assign_check,
+    assign_event,
+    status_after_assign,
+)
+from parley.conversations.services.batch import BatchChange, conversations_change_many
+from parley.conversations.services.status import (
+    status_change_check,
+    status_change_event,
+    status_changes,
+)
 from parley.conversations.services.timeline import request_routing
 from parley.errors import ApplicationError, ErrorCode
 from parley.tickets.models import Ticket
@@ -110,15 +125,7 @@ def _record(
             for c in conversations
         ]
     )
-    tickets = (
-        Ticket.objects.filter(pk__in=[c.pk for c in conversations])
-        .select_related("follow_up_of", "sla__policy")  # the payloads at commit
-        .prefetch_related("tags")
-    )
-    by_pk = {c.pk: c for c in conversations}
-    for ticket in tickets:
-        ticket.conversation = by_pk[ticket.pk]
-        publish_ticket_updated(ticket, tags=sorted(t.name for t in ticket.tags.all()))
+    _publish_tickets(conversations)
     for conversation, event in zip(conversations, events, strict=True):
         realtime.publish_on_commit(
             realtime.staff_groups(conversation), message_created_frame(event, [])
@@ -193,21 +200,48 @@ def tickets_bulk_set_team(*, actor: Member, ticket_ids: list[int], team: Team | 
 
 @transaction.atomic
 def tickets_bulk_assign(*, actor: Member, ticket_ids: list[int], assignee: Member | None) -> int:
-    """Through the assignment service, ticket by ticket (routing and capacity rules apply)."""
+    """Every ticket passes the assignment rules first (one refused: nothing changes); then the
+    change is set-based, with the same events, status moves and clocks as one assignment."""
     rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
-    changed = 0
     for conversation in rows:
-        if conversation.assignee_id != (assignee.pk if assignee else None):
-            conversation_assign(conversation=conversation, assignee=assignee, actor=actor)
-            changed += 1
-    return changed
+        assign_check(actor=actor, conversation=conversation, assignee=assignee)
+    assignee_id = assignee.pk if assignee else None
+    changes = []
+    for conversation in rows:
+        if conversation.assignee_id == assignee_id:
+            continue
+        previous = conversation.assignee_id
+        body, data = assign_event(actor=actor, assignee=assignee, previous=previous)
+        changes.append(
+            BatchChange(
+                conversation=conversation,
+                values={
+                    "assignee": assignee,
+                    "status": status_after_assign(conversation.status, assignee),
+                },
+                body=body,
+                data=data,
+                internal=True,
+                also_tell=[previous] if previous else [],
+            )
+        )
+    conversations_change_many(changes)
+    _audit(
+        actor=actor,
+        changes=changes,
+        action="conversation.assigned",
+        data=lambda c: {"assignee": assignee_id, "previous": c.data["previous"]},
+    )
+    _publish_tickets([c.conversation for c in changes])
+    return len(changes)
 
 
 @transaction.atomic
 def tickets_bulk_set_status(*, actor: Member, ticket_ids: list[int], status: ViewStatus) -> int:
-    """Through the status service, ticket by ticket (solving asks for a rating and e-mails the
-    customer); tickets already there are left as they are. A closed ticket among them refuses
-    the whole batch (409 ``invalid_transition``), so nothing changes."""
+    """Every ticket is checked first: a closed one or a move the transitions do not allow
+    refuses the whole batch (409 ``invalid_transition``), so nothing changes. Tickets already
+    there are left as they are; the others change set-based, with what one change does
+    (solving asks for a rating and e-mails the customer, the SLA clocks pause, run or stop)."""
     if status not in SETTABLE_STATUS:
         raise ApplicationError(
             ErrorCode.INVALID,
@@ -216,6 +250,7 @@ def tickets_bulk_set_status(*, actor: Member, ticket_ids: list[int], status: Vie
         )
     target = SETTABLE_STATUS[status]
     rows = _lock_tickets(actor=actor, ticket_ids=ticket_ids)
+    moving = [c for c in rows if c.status != target]
     closed = list(
         Ticket.objects.filter(pk__in=[c.pk for c in rows], closed_at__isnull=False)
         .order_by("number")
@@ -226,12 +261,66 @@ def tickets_bulk_set_status(*, actor: Member, ticket_ids: list[int], status: Vie
             ErrorCode.INVALID_TRANSITION,
             "Closed tickets keep their status: " + ", ".join(f"#{n}" for n in closed) + ".",
         )
-    changed = 0
-    for conversation in rows:
-        if conversation.status != target:
-            conversation_set_status(conversation=conversation, status=target, actor=actor)
-            changed += 1
-    return changed
+    for conversation in moving:
+        status_change_check(conversation, target, closed=False)
+    values = status_changes(target)
+    changes = []
+    for conversation in moving:
+        body, data = status_change_event(actor=actor, previous=conversation.status, status=target)
+        changes.append(
+            BatchChange(conversation=conversation, values=dict(values), body=body, data=data)
+        )
+    with reporting.events_batched():
+        conversations_change_many(changes)
+        for change in changes:
+            if change.data["from"] == Status.RESOLVED:
+                reporting.event_reopened(conversation=change.conversation)
+    _audit(
+        actor=actor,
+        changes=changes,
+        action="conversation.status_changed",
+        data=lambda c: {"from": c.data["from"], "to": c.data["to"]},
+    )
+    _publish_tickets([c.conversation for c in changes])
+    return len(changes)
+
+
+def _audit(
+    *,
+    actor: Member,
+    changes: list[BatchChange],
+    action: str,
+    data: Callable[[BatchChange], dict[str, Any]],
+) -> None:
+    """The audit records one change would make (same action and data), in one INSERT."""
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                workspace_id=actor.workspace_id,
+                actor=actor,
+                action=action,
+                target_type=Conversation._meta.label_lower,
+                target_id=str(change.conversation.pk),
+                data=data(change),
+            )
+            for change in changes
+        ]
+    )
+
+
+def _publish_tickets(conversations: list[Conversation]) -> None:
+    """``ticket.updated`` for each changed ticket, built at commit (two queries)."""
+    if not conversations:
+        return
+    tickets = (
+        Ticket.objects.filter(pk__in=[c.pk for c in conversations])
+        .select_related("follow_up_of", "sla__policy")
+        .prefetch_related("tags")
+    )
+    by_pk = {c.pk: c for c in conversations}
+    for ticket in tickets:
+        ticket.conversation = by_pk[ticket.pk]
+        publish_ticket_updated(ticket, tags=sorted(t.name for t in ticket.tags.all()))
 
 
 def tickets_bulk_solve(*, actor: Member, ticket_ids: list[int]) -> int:

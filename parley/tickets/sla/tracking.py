@@ -115,15 +115,24 @@ def _record_met(
     metric: SlaMetric,
     due_at: datetime | None,
     at: datetime | None = None,
+    sink: list[SlaEvent] | None = None,
 ) -> None:
     """Met in time → a met event (moved to the latest time on a second solve); late → the
-    breach is recorded, at its due time, if the timer job had not got to it yet."""
+    breach is recorded, at its due time, if the timer job had not got to it yet. With a
+    ``sink`` (bulk actions) the event is collected there and written with the others."""
     at = at or timezone.now()
     late = due_at is not None and at > due_at
     if metric == SlaMetric.FIRST_RESPONSE:
         late = late or row.first_response_breached
     else:
         late = late or row.resolution_breached
+    if late and sink is not None:
+        sink.append(_event(row, conversation, metric, SlaEventKind.BREACHED, due_at, due_at or at))
+        setattr(row, f"{metric}_breached", True)
+        return
+    if sink is not None:
+        sink.append(_event(row, conversation, metric, SlaEventKind.MET, due_at, at))
+        return
     if late:
         record_event(
             row,
@@ -152,7 +161,33 @@ def _record_met(
         reporting.event_sla(conversation=conversation, kind=EventKind.SLA_MET, at=at)
 
 
-def _move_resolution(row: TicketSla, conversation: Conversation, hours: BusinessHours) -> None:
+def _event(
+    row: TicketSla,
+    conversation: Conversation,
+    metric: SlaMetric,
+    kind: SlaEventKind,
+    due_at: datetime | None,
+    at: datetime,
+) -> SlaEvent:
+    return SlaEvent(
+        workspace_id=row.workspace_id,
+        ticket_id=row.pk,
+        policy_id=row.policy_id,
+        metric=metric,
+        kind=kind,
+        due_at=due_at,
+        at=at,
+        assignee_id=conversation.assignee_id,
+        team_id=conversation.team_id,
+    )
+
+
+def _move_resolution(
+    row: TicketSla,
+    conversation: Conversation,
+    hours: BusinessHours,
+    sink: list[SlaEvent] | None = None,
+) -> None:
     """Stop the clock where it runs now, then put it where the status says: running, paused
     (pending) or met (solved)."""
     now = timezone.now()
@@ -175,7 +210,9 @@ def _move_resolution(row: TicketSla, conversation: Conversation, hours: Business
         if row.policy is not None and target_of(
             row.policy, priority=conversation.priority, metric=SlaMetric.RESOLUTION
         ):
-            _record_met(row, conversation, metric=SlaMetric.RESOLUTION, due_at=due_before)
+            _record_met(
+                row, conversation, metric=SlaMetric.RESOLUTION, due_at=due_before, sink=sink
+            )
 
 
 def _recompute(row: TicketSla, conversation: Conversation, hours: BusinessHours) -> None:
@@ -242,6 +279,7 @@ def _sync(
     *,
     choose: bool,
     policies: list[SlaPolicy] | None = None,
+    sink: list[SlaEvent] | None = None,
 ) -> None:
     """Bring the row in step with the conversation (not saved)."""
     if choose:
@@ -254,7 +292,7 @@ def _sync(
         if (policy.pk if policy else None) != row.policy_id:
             row.policy = policy
     hours = hours_for(row.policy, conversation) if row.policy else ALWAYS_OPEN
-    _move_resolution(row, conversation, hours)
+    _move_resolution(row, conversation, hours, sink)
     _recompute(row, conversation, hours)
 
 
@@ -297,20 +335,63 @@ def sla_conversation_changed(*, conversation: Conversation, fields: Iterable[str
 
 
 def sla_conversations_changed(*, conversations: list[Conversation], fields: Iterable[str]) -> None:
-    """The same for a bulk action's locked conversations (priority or team, never status), in
-    a fixed number of queries: the workspace's active policies (none: no ticket has one, as
-    deactivating or deleting a policy moves its tickets off it), the rows, one bulk UPDATE."""
+    """The same for a bulk action's locked conversations, in a fixed number of queries: the
+    workspace's active policies, the rows, one bulk UPDATE, and for a status change the met
+    and breach events in one INSERT each. Without active policies no ticket has one (as
+    deactivating or deleting a policy moves its tickets off it): only a status change still
+    moves the resolution clock (paused, running, met), as it does for one ticket."""
     changed = WATCHED.intersection(fields)
     if not changed or not conversations:
         return
     policies = active_policies(workspace_id=conversations[0].workspace_id)
-    if not policies:
+    if not policies and "status" not in changed:
         return
     by_pk = {c.pk: c for c in conversations}
     rows = list(TicketSla.objects.select_related("policy").filter(pk__in=list(by_pk)))
+    if not rows:
+        return
+    sink: list[SlaEvent] = []
     for row in rows:
-        _sync(row, by_pk[row.pk], choose=bool(changed & {"inbox", "team"}), policies=policies)
-    TicketSla.objects.bulk_update(rows, fields=_CLOCK_FIELDS)
+        _sync(
+            row,
+            by_pk[row.pk],
+            choose=bool(changed & {"inbox", "team"}),
+            policies=policies,
+            sink=sink,
+        )
+    TicketSla.objects.bulk_update(
+        rows, fields=_CLOCK_FIELDS + (_STATUS_FIELDS if "status" in changed else [])
+    )
+    _write_events(sink, by_pk)
+
+
+def _write_events(events: list[SlaEvent], by_pk: dict[int, Conversation]) -> None:
+    """A breach recorded before (by the timer job) stays as it was; a met event moves to the
+    latest solve, as ``_record_met`` does for one ticket; the ones recorded for the first
+    time are reported (the callers hold the rows' locks, so "first" cannot race)."""
+    if not events:
+        return
+    known = set(
+        SlaEvent.objects.filter(ticket_id__in={e.ticket_id for e in events}).values_list(
+            "ticket_id", "metric", "kind"
+        )
+    )
+    for e in events:
+        if (e.ticket_id, e.metric, e.kind) not in known:
+            reporting.event_sla(
+                conversation=by_pk[e.ticket_id], kind=_REPORTED[SlaEventKind(e.kind)], at=e.at
+            )
+    breached = [e for e in events if e.kind == SlaEventKind.BREACHED]
+    met = [e for e in events if e.kind == SlaEventKind.MET]
+    if breached:
+        SlaEvent.objects.bulk_create(breached, ignore_conflicts=True)
+    if met:
+        SlaEvent.objects.bulk_create(
+            met,
+            update_conflicts=True,
+            unique_fields=["ticket", "metric", "kind"],
+            update_fields=["workspace", "policy", "due_at", "at", "assignee", "team"],
+        )
 
 
 _CLOCK_FIELDS = [
@@ -322,6 +403,15 @@ _CLOCK_FIELDS = [
     "resolution_left_seconds",
     "next_due_at",
     "next_check_at",
+]
+# What a status change moves besides: the resolution clock's mode and what it used up.
+_STATUS_FIELDS = [
+    "resolution_used_seconds",
+    "resolution_running_since",
+    "resolution_paused_at",
+    "resolution_met_at",
+    "first_response_breached",
+    "resolution_breached",
 ]
 
 
