@@ -18,7 +18,7 @@ from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 from parley.tickets import selectors, services
 from parley.tickets.models import CreatedVia, CustomFieldDefinition, CustomFieldKind
-from parley.tickets.payloads import ticket_payload
+from parley.tickets.payloads import ticket_detail_payload, ticket_payload
 from parley.tickets.sla.state import STATES as SLA_STATES
 from parley.tickets.status import PRIORITY_BY_NAME, SettableStatus, ViewStatus
 
@@ -149,7 +149,8 @@ class TicketDetailView(WorkspaceAPIView):
     @extend_schema(responses=None)
     def get(self, request: Request, workspace: str, ticket_id: int) -> Response:
         ticket = selectors.ticket_for_member(member=self.member, ticket_id=ticket_id)
-        return Response(ticket_payload(ticket))
+        follow_ups = selectors.ticket_follow_ups(member=self.member, ticket=ticket)
+        return Response(ticket_detail_payload(ticket, follow_ups))
 
     @extend_schema(request=TicketUpdateInput, responses=None)
     def patch(self, request: Request, workspace: str, ticket_id: int) -> Response:

@@ -39,6 +39,18 @@ class TicketPayload(TypedDict):
     sla: SlaPayload | None  # docs/sla.md; None when no SLA policy applies
 
 
+class FollowUpRef(TypedDict):
+    id: int
+    number: int
+
+
+class TicketDetailPayload(TicketPayload):
+    """One ticket as its panel shows it: also the tickets that follow it up (not in lists,
+    whose query budget stays flat)."""
+
+    follow_ups: list[FollowUpRef]
+
+
 class TicketUpdatedFrame(TypedDict):
     type: Literal["ticket.updated"]
     ticket: TicketPayload
@@ -74,6 +86,10 @@ def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPaylo
         "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
         "sla": sla_payload(_sla_of(ticket)),
     }
+
+
+def ticket_detail_payload(ticket: Ticket, follow_ups: list[FollowUpRef]) -> TicketDetailPayload:
+    return {**ticket_payload(ticket), "follow_ups": follow_ups}
 
 
 def _sla_of(ticket: Ticket) -> TicketSla | None:

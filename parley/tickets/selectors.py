@@ -14,6 +14,7 @@ from parley.conversations.selectors import visible_conversations
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 from parley.tickets.models import CustomFieldDefinition, Ticket, TicketSettings
+from parley.tickets.payloads import FollowUpRef
 from parley.tickets.sla.selectors import SlaCompliance as SlaCompliance
 from parley.tickets.sla.selectors import sla_compliance as sla_compliance
 from parley.tickets.sla.state import sla_state_q
@@ -144,6 +145,17 @@ def ticket_for_member(*, member: Member, ticket_id: int) -> Ticket:
     if ticket is None:
         raise ApplicationError(ErrorCode.NOT_FOUND, "No such ticket.")
     return ticket
+
+
+def ticket_follow_ups(*, member: Member, ticket: Ticket) -> list[FollowUpRef]:
+    """The tickets opened as follow-ups of this one that the member may see, oldest first."""
+    rows = (
+        visible_tickets(member=member)
+        .filter(follow_up_of=ticket)
+        .order_by("number")
+        .values_list("pk", "number")
+    )
+    return [{"id": pk, "number": number} for pk, number in rows]
 
 
 def custom_field_list(*, workspace_id: int) -> QuerySet[CustomFieldDefinition]:
