@@ -69,7 +69,9 @@ def dashboard(filters: Filters) -> dict[str, Any]:
                 }
                 for key, agg in groups.items()
             ),
-            key=lambda r: (-int(r["volume"] or 0), str(r["name"])),
+            # Volume (conversations started) is by inbox and channel, fixed at the start; a
+            # team's or agent's work is what was assigned to them, so they sort by that.
+            key=lambda r: (-int(r["volume"] or 0) - int(r["assigned"] or 0), str(r["name"])),
         )
     out["agents_scatter"] = [
         {
@@ -93,6 +95,7 @@ def _flat(figures: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "volume": figures["volume"],
+        "assigned": figures["assigned"],
         "resolved": figures["resolved"],
         "handled": ht["count"],
         "reopened": figures["reopened"],

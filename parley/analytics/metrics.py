@@ -144,6 +144,7 @@ def summary_of(agg: dict[str, Aggregate]) -> dict[str, object]:
     csat = agg.get(EventKind.CSAT, Aggregate())
     return {
         "volume": created,
+        "assigned": agg.get(EventKind.ASSIGNED, Aggregate()).count,
         "resolved": agg.get(EventKind.RESOLVED, Aggregate()).count,
         "reopened": agg.get(EventKind.REOPENED, Aggregate()).count,
         "transfers": agg.get(EventKind.TRANSFERRED, Aggregate()).count,

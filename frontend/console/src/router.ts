@@ -91,6 +91,18 @@ export const router = createRouter({
           component: () => import("./views/PerformanceView.vue"),
         },
         {
+          path: "dashboards",
+          name: "dashboards",
+          component: () => import("./views/DashboardView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "alerts",
+          name: "alerts",
+          component: () => import("./views/AlertsView.vue"),
+          meta: { supervising: true },
+        },
+        {
           path: "automation",
           name: "automation",
           component: () => import("./views/AutomationView.vue"),

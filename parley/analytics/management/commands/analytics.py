@@ -3,6 +3,7 @@
     parley analytics eval-sentiment --train FILE [--test FILE | --validation-fraction F --seed N]
     parley analytics eval-forecast --train FILE [--test FILE | --holdout-days 28]
     parley analytics split --input FILE --train-out FILE --test-out FILE [...]
+    parley analytics seed-demo [--workspace demo] [--days 28]   (embedded demo mode only)
 
 Evaluations print one figure per line as ``name: value``. Without ``--test`` a validation part
 is carved out of the training file the same way ``split`` does (stratified, identical texts on
@@ -60,9 +61,15 @@ class Command(BaseCommand):
         split_parser.add_argument("--seed", type=int, default=7)
         split_parser.add_argument("--holdout-days", type=int, default=28)
 
+        demo_parser = actions.add_parser("seed-demo", help="weeks of synthetic dashboard history")
+        demo_parser.add_argument("--workspace", default="demo", help="the workspace's slug")
+        demo_parser.add_argument("--days", type=int, default=28)
+
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
-            if action == "eval-sentiment":
+            if action == "seed-demo":
+                self._seed_demo(**options)
+            elif action == "eval-sentiment":
                 self._eval_sentiment(**options)
             elif action == "eval-forecast":
                 self._eval_forecast(**options)
@@ -70,6 +77,24 @@ class Command(BaseCommand):
                 self._split(**options)
         except (DatasetFormatError, ValueError, OSError) as error:
             raise CommandError(str(error)) from error
+
+    def _seed_demo(self, *, workspace: str, days: int, **_: Any) -> None:
+        from django.core.exceptions import ImproperlyConfigured
+        from django.utils import timezone
+
+        from parley.accounts.models import Workspace
+        from parley.analytics.demo_history import analytics_demo_seed
+
+        target = Workspace.objects.filter(slug=workspace).first()
+        if target is None:
+            raise CommandError(f"No workspace {workspace!r}.")
+        try:
+            seeded = analytics_demo_seed(workspace=target, now=timezone.now(), days=days)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"conversations: {seeded.conversations}")
+        self.stdout.write(f"events: {seeded.events}")
+        self.stdout.write(f"hour buckets: {seeded.buckets}")
 
     def _figure(self, name: str, value: float, digits: int = 4) -> None:
         self.stdout.write(f"{name}: {value:.{digits}f}")
