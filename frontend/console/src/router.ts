@@ -115,6 +115,12 @@ export const router = createRouter({
           component: () => import("./views/SlaPoliciesView.vue"),
         },
         {
+          path: "ticket-fields",
+          name: "ticket-fields",
+          component: () => import("./views/TicketFieldsView.vue"),
+          meta: { admin: true },
+        },
+        {
           path: "inboxes",
           name: "inboxes",
           component: () => import("./views/InboxesView.vue"),

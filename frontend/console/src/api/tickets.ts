@@ -47,6 +47,8 @@ export interface Ticket {
   team: Ref | null;
   inbox: Ref;
   follow_up_of: number | null;
+  /** The tickets that follow this one up; only in a single ticket's answer (`get`). */
+  follow_ups?: { id: number; number: number }[];
   created_at: string;
   updated_at: string;
   closed_at: string | null;
@@ -147,4 +149,12 @@ export const ticketsApi = {
   bulk: (slug: string, ids: number[], action: BulkAction) =>
     http.post<{ changed: number }>(`${base(slug)}/bulk/`, { ids, ...action }),
   fields: (slug: string) => http.get<CustomField[]>(`${ws(slug)}/ticket-fields/`),
+  createField: (slug: string, field: CustomFieldInput) =>
+    http.post<CustomField>(`${ws(slug)}/ticket-fields/`, field),
+  updateField: (slug: string, id: number, changes: Partial<Omit<CustomFieldInput, "key" | "kind">>) =>
+    http.patch<CustomField>(`${ws(slug)}/ticket-fields/${id}/`, changes),
+  removeField: (slug: string, id: number) => http.delete(`${ws(slug)}/ticket-fields/${id}/`),
 };
+
+/** What an admin sends to define a field; `key` and `kind` cannot change later. */
+export type CustomFieldInput = Omit<CustomField, "id">;
