@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     TWO_FACTOR_EXPIRED = "two_factor_expired"
     TWO_FACTOR_STATE = "two_factor_state"
     RESET_LINK_INVALID = "reset_link_invalid"
+    IDENTITY_UNVERIFIED = "identity_unverified"
 
 
 HTTP_STATUS = {
@@ -48,6 +49,7 @@ HTTP_STATUS = {
     ErrorCode.INBOX_NOT_FOUND: 404,
     ErrorCode.PERMISSION_DENIED: 403,
     ErrorCode.ORIGIN_NOT_ALLOWED: 403,
+    ErrorCode.IDENTITY_UNVERIFIED: 403,
     ErrorCode.NOT_AUTHENTICATED: 401,
     ErrorCode.INVALID_TOKEN: 401,
     ErrorCode.INVALID_CREDENTIALS: 400,

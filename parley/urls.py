@@ -11,6 +11,7 @@ from parley.contacts import api as contacts_api
 from parley.conversations import api as conversations_api
 from parley.conversations import canned_api, csat_api, files
 from parley.inboxes import api as inboxes_api
+from parley.inboxes.identity_api import IdentitySecretView
 from parley.ops import frontend
 from parley.ops import views as ops_views
 from parley.routing import api as routing_api
@@ -43,6 +44,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("routing/settings/", routing_api.RoutingSettingsView.as_view()),
     path("inboxes/", inboxes_api.InboxListView.as_view()),
     path("inboxes/<int:inbox_id>/", inboxes_api.InboxDetailView.as_view()),
+    path("inboxes/<int:inbox_id>/identity-secret/", IdentitySecretView.as_view()),
     path("search/", conversations_api.SearchView.as_view()),
     path("csat/", csat_api.CsatResultsView.as_view()),
     path("", include("parley.automation.urls")),

@@ -65,6 +65,7 @@ MATRIX: tuple[Rule, ...] = (
     Rule("GET", "inboxes/", EVERYONE, "list inboxes (agents: their own)"),
     Rule("GET", "inboxes/<int:inbox_id>/", EVERYONE, "read an inbox's settings"),
     Rule("PATCH", "inboxes/<int:inbox_id>/", MANAGERS, "change inbox settings"),
+    Rule("POST", "inboxes/<int:inbox_id>/identity-secret/", MANAGERS, "generate the widget identity secret (shown once)"),
     # automation
     Rule("GET", "automation/rules/", MANAGERS, "list automation rules"),
     Rule("POST", "automation/rules/", MANAGERS, "create a rule"),

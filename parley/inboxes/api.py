@@ -66,6 +66,10 @@ class WidgetSessionView(WidgetAPIView):
         name = serializers.CharField(max_length=120, required=False, allow_blank=True)
         email = serializers.EmailField(required=False, allow_blank=True)
         locale = serializers.CharField(max_length=35, required=False, allow_blank=True)
+        # Identity verification (docs/security.md "Widget identity"): the site's user id and
+        # HMAC-SHA256(inbox identity secret, id) in hex, computed on the site's server.
+        identifier = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        identifier_hash = serializers.CharField(max_length=128, required=False, allow_blank=True)
 
     @extend_schema(request=WidgetSessionInput, responses={201: None}, auth=[])
     def post(self, request: Request) -> Response:
@@ -79,6 +83,8 @@ class WidgetSessionView(WidgetAPIView):
             name=data.validated_data.get("name", ""),
             email=data.validated_data.get("email", ""),
             locale=locale,
+            identifier=data.validated_data.get("identifier", ""),
+            identifier_hash=data.validated_data.get("identifier_hash", ""),
         )
         conversations = conversation_selectors.contact_conversations(
             contact=session.contact, inbox_id=session.inbox.pk

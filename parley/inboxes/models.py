@@ -35,6 +35,9 @@ class Inbox(models.Model):
     )
     greeting = models.TextField(blank=True)
     settings = models.JSONField(default=dict, blank=True)
+    # The key a site signs its users' ids with (parley/inboxes/identity.py); empty until an admin
+    # generates one, and never sent by the API except once, when it is generated.
+    identity_secret = models.CharField(max_length=64, blank=True, default="")
     agents = models.ManyToManyField(Member, related_name="inboxes", blank=True)
     teams = models.ManyToManyField(Team, related_name="inboxes", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -49,3 +52,26 @@ class Inbox(models.Model):
         if not origin:
             return False
         return origin.rstrip("/").lower() in {o.rstrip("/").lower() for o in self.allowed_origins}
+
+
+class VerifiedIdentity(models.Model):
+    """A site's user, proven by an HMAC of their id, bound to one contact of the workspace: the
+    same user on any device or inbox of the workspace is the same contact."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    identifier = models.CharField(max_length=200)
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="verified_identities"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "identifier"], name="one_contact_per_site_user"
+            )
+        ]
+        verbose_name_plural = "verified identities"
+
+    def __str__(self) -> str:
+        return f"{self.identifier} → contact {self.contact_id}"

@@ -15,6 +15,7 @@ from parley.contacts.models import Contact
 from parley.contacts.services import contact_create, contact_touch
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.hours import parse_business_hours
+from parley.inboxes.identity import identity_verify, verified_contact
 from parley.inboxes.models import Inbox, InboxKind
 from parley.inboxes.selectors import inbox_by_public_key
 from parley.inboxes.widget_tokens import issue_token, read_token
@@ -44,17 +45,35 @@ def widget_session_open(
     name: str = "",
     email: str = "",
     locale: str = "",
+    identifier: str = "",
+    identifier_hash: str = "",
 ) -> WidgetSession:
     """Start or resume a visitor's session. An earlier valid token for this inbox returns the
-    same contact, so a visitor who reloads keeps their history; anything else starts afresh."""
+    same contact, so a visitor who reloads keeps their history; anything else starts afresh.
+
+    A signed identifier (parley/inboxes/identity.py) binds the visitor to that user's contact. A
+    token of such a contact resumes only with the identifier: after the site's user logs out, the
+    next visitor on that browser does not inherit their conversations."""
     inbox = inbox_by_public_key(public_key=public_key)
     check_widget_origin(inbox=inbox, origin=origin)
+    if identifier or identifier_hash:
+        verified = identity_verify(inbox=inbox, identifier=identifier, claimed_hash=identifier_hash)
+        bound = verified_contact(
+            inbox=inbox, identifier=verified, name=name, email=email, locale=locale
+        )
+        return WidgetSession(
+            token=issue_token(contact_id=bound.pk, inbox_id=inbox.pk),
+            contact=contact_touch(contact=bound, name=name, email=email, locale=locale),
+            inbox=inbox,
+        )
     contact = None
     identity = read_token(token) if token else None
     if identity is not None and identity.inbox_id == inbox.pk:
-        contact = Contact.objects.filter(
-            pk=identity.contact_id, workspace_id=inbox.workspace_id
-        ).first()
+        contact = (
+            Contact.objects.filter(pk=identity.contact_id, workspace_id=inbox.workspace_id)
+            .exclude(verified_identities__isnull=False)
+            .first()
+        )
     if contact is None:
         contact = contact_create(workspace=inbox.workspace, name=name, email=email, locale=locale)
     else:
