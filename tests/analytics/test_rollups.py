@@ -155,3 +155,15 @@ def test_local_hour_of_a_half_hour_zone_starts_at_half_past_utc() -> None:
 
     at = datetime(2026, 11, 2, 10, 45, tzinfo=UTC)  # 16:15 in Kolkata
     assert local_hour(at, ZoneInfo("Asia/Kolkata")) == datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
+
+
+def test_the_rebuild_command_rebuckets_a_workspace(world: World) -> None:
+    from django.core.management import call_command
+
+    events = generate_events(world.workspace, start=START, days=2, n=50, seed=8)
+    save(events, START + timedelta(days=2))
+    rollups_fill(now=START + timedelta(days=2, minutes=1))
+    world.workspace.timezone = "Asia/Kolkata"
+    world.workspace.save()
+    call_command("analytics", "rebuild-rollups", "--workspace", world.workspace.slug)
+    assert_matches(events, world.workspace.pk, "Asia/Kolkata")

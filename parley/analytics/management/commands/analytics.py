@@ -4,6 +4,7 @@
     parley analytics eval-forecast --train FILE [--test FILE | --holdout-days 28]
     parley analytics split --input FILE --train-out FILE --test-out FILE [...]
     parley analytics seed-demo [--workspace demo] [--days 28]   (embedded demo mode only)
+    parley analytics rebuild-rollups --workspace SLUG   (after the workspace's time zone changed)
 
 Evaluations print one figure per line as ``name: value``. Without ``--test`` a validation part
 is carved out of the training file the same way ``split`` does (stratified, identical texts on
@@ -65,10 +66,15 @@ class Command(BaseCommand):
         demo_parser.add_argument("--workspace", default="demo", help="the workspace's slug")
         demo_parser.add_argument("--days", type=int, default=28)
 
+        rebuild_parser = actions.add_parser("rebuild-rollups", help="after a time zone change")
+        rebuild_parser.add_argument("--workspace", required=True, help="the workspace's slug")
+
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             if action == "seed-demo":
                 self._seed_demo(**options)
+            elif action == "rebuild-rollups":
+                self._rebuild_rollups(**options)
             elif action == "eval-sentiment":
                 self._eval_sentiment(**options)
             elif action == "eval-forecast":
@@ -95,6 +101,15 @@ class Command(BaseCommand):
         self.stdout.write(f"conversations: {seeded.conversations}")
         self.stdout.write(f"events: {seeded.events}")
         self.stdout.write(f"hour buckets: {seeded.buckets}")
+
+    def _rebuild_rollups(self, *, workspace: str, **_: Any) -> None:
+        from parley.accounts.models import Workspace
+        from parley.analytics.rollups import rollups_rebuild
+
+        target = Workspace.objects.filter(slug=workspace).first()
+        if target is None:
+            raise CommandError(f"No workspace {workspace!r}.")
+        self.stdout.write(f"hour buckets: {rollups_rebuild(workspace_id=target.pk)}")
 
     def _figure(self, name: str, value: float, digits: int = 4) -> None:
         self.stdout.write(f"{name}: {value:.{digits}f}")
