@@ -286,6 +286,10 @@ PARLEY_BOT_GENERATION_ALLOWED_HOSTS = [
 # Host names and CIDR ranges every outbound fetch may reach although they are private
 # (parley/outbound.py; docs/security.md "Outbound requests").
 PARLEY_OUTBOUND_ALLOWLIST = env_list("PARLEY_OUTBOUND_ALLOWLIST")
+# Encryption at rest (docs/security.md): Fernet keys, newest first, and the blind index's
+# HMAC key. Empty in the embedded mode: keys are generated into the data directory.
+PARLEY_ENCRYPTION_KEYS = env_list("PARLEY_ENCRYPTION_KEYS")
+PARLEY_BLIND_INDEX_KEY = os.environ.get("PARLEY_BLIND_INDEX_KEY", "")
 
 # --- i18n, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -325,7 +329,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal data in a log line is masked before any handler writes it (docs/security.md).
+    "filters": {"mask_pii": {"()": "parley.privacy.logging.MaskPiiFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_pii"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }

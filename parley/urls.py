@@ -35,6 +35,7 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("attachments/", conversations_api.AttachmentUploadView.as_view()),
     path("canned-responses/", canned_api.CannedListView.as_view()),
     path("canned-responses/<int:canned_id>/", canned_api.CannedDetailView.as_view()),
+    path("contacts/", contacts_api.ContactListView.as_view()),
     path("contacts/<int:contact_id>/", contacts_api.ContactDetailView.as_view()),
     path("conversations/<int:conversation_id>/transfer/", routing_api.TransferView.as_view()),
     path("routing/me/", routing_api.MyAvailabilityView.as_view()),
@@ -66,6 +67,8 @@ workspace_api: list[URLPattern | URLResolver] = [
     path("bot/", include(bot_urls.bot_members_api)),
     path("quality/", include("parley.quality.urls")),
     path("analytics/", include("parley.analytics.urls")),
+    path("audit/", include("parley.accounts.audit.urls")),
+    path("privacy/", include("parley.privacy.urls")),
 ]
 
 api_v1: list[URLPattern | URLResolver] = [

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -138,24 +142,85 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class AuditRefused(Exception):
+    """Raised when code tries to change or delete an audit entry: the log is append-only."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditRefused("Audit entries are never deleted.")
+
+    def update(self, **kwargs: Any) -> int:
+        # Deleting a member sets `actor` to null through an update; the chain does not hash
+        # the key (it hashes `actor_label`), so that one change is allowed.
+        if set(kwargs) - {"actor", "actor_id"}:
+            raise AuditRefused("Audit entries are never changed.")
+        return super().update(**kwargs)
+
+    def bulk_create(  # type: ignore[override]
+        self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any
+    ) -> list[AuditEvent]:
+        """Chained like `audit_record`, so a service that writes many entries in one INSERT
+        keeps the chain whole. All entries must belong to one workspace."""
+        from django.db import transaction
+
+        from parley.accounts import audit_chain
+
+        entries = list(objs)
+        if not entries:
+            return []
+        with transaction.atomic(savepoint=False):
+            audit_chain.lock_chain(entries[0].workspace_id)
+            audit_chain.link(entries)
+            return super().bulk_create(entries, *args, **kwargs)  # type: ignore[arg-type,return-value]
+
+
 class AuditEvent(models.Model):
-    """An append-only record of who changed what, for admins and auditors."""
+    """An append-only, hash-chained record of who did what, for admins and auditors.
+
+    Entries are written by `parley.accounts.services.audit_record` (or `bulk_create`), which
+    takes the workspace's chain lock, numbers the entry (`seq`) and chains it (`prev_hash`,
+    `hash`; see audit_chain.py). Changing or deleting one through the ORM raises `AuditRefused`."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who acted, as it was when they did (their e-mail): kept when the member is deleted.
+    actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "-created_at"])]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"]),
+            models.Index(fields=["workspace", "action"]),
+        ]
+        constraints = [
+            # Two writers that raced past the lock could not fork the chain: one would fail.
+            models.UniqueConstraint(fields=["workspace", "seq"], name="audit_seq_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditRefused("Audit entries are never changed.")
+        if not self.hash:
+            raise AuditRefused("Audit entries are chained: use audit_record.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditRefused("Audit entries are never deleted.")
 
 
 # Authentication's own rows live beside their services; importing them here registers them.
@@ -164,6 +229,7 @@ from parley.accounts.auth.models import RecoveryCode, TwoFactorDevice, UserSessi
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AuditRefused",
     "Member",
     "RecoveryCode",
     "Role",

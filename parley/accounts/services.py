@@ -24,7 +24,8 @@ def audit_record(
     target: models.Model,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """Append one entry to the workspace's hash-chained audit log (docs/security.md)."""
+    entry = AuditEvent(
         workspace=workspace,
         actor=actor,
         action=action,
@@ -32,6 +33,8 @@ def audit_record(
         target_id=str(target.pk),
         data=data or {},
     )
+    AuditEvent.objects.bulk_create([entry])
+    return entry
 
 
 def workspace_create(*, name: str, slug: str, timezone_name: str = "UTC") -> Workspace:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from parley.accounts.models import Workspace
+from parley.contacts.encryption import EncryptedTextField
 
 
 class Contact(models.Model):
@@ -12,6 +13,12 @@ class Contact(models.Model):
     name = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     attributes = models.JSONField(default=dict, blank=True)
+    # Sensitive fields: ciphertext in the database, each with a blind index (a keyed hash of
+    # the normalised value) for equality lookups. Written by contact_update (services.py).
+    phone = EncryptedTextField(blank=True, default="")
+    phone_index = models.CharField(max_length=64, blank=True, default="")
+    id_number = EncryptedTextField(blank=True, default="")
+    id_number_index = models.CharField(max_length=64, blank=True, default="")
     # The language the contact was last served in ("en" or "zh-CN", by the widget or the web
     # form); e-mails to them are written in it. Empty until known: English.
     locale = models.CharField(max_length=8, blank=True)
@@ -19,7 +26,11 @@ class Contact(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "email"])]
+        indexes = [
+            models.Index(fields=["workspace", "email"]),
+            models.Index(fields=["workspace", "phone_index"]),
+            models.Index(fields=["workspace", "id_number_index"]),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email or f"Visitor #{self.pk}"

@@ -26,6 +26,7 @@ from parley.conversations.search import search_history
 from parley.conversations.services import Sender
 from parley.conversations.uploads import UploadInput, uploaded_file
 from parley.errors import ApplicationError, ErrorCode
+from parley.privacy.mask import mask_text
 
 LIST_LIMIT = 50
 
@@ -317,7 +318,7 @@ class SearchView(WorkspaceAPIView):
                         "message": {
                             "id": hit.message.pk,
                             "seq": hit.message.seq,
-                            "body": hit.message.body,
+                            "body": mask_text(hit.message.body),
                             "private": hit.message.private,
                             "created_at": hit.message.created_at.isoformat(),
                         }

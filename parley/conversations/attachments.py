@@ -74,9 +74,12 @@ def unsent_attachments(
     return [found[i] for i in dict.fromkeys(ids)]
 
 
-def signed_url(attachment: Attachment, *, thumbnail: bool = False) -> str:
+def signed_url(attachment: Attachment, *, thumbnail: bool = False, name: str | None = None) -> str:
+    """``name``: what the link shows as the file's name (masked for staff); the token alone
+    decides which file is served."""
     token = signing.dumps([attachment.pk, 1 if thumbnail else 0], salt=SALT)
-    return reverse("attachment-file", kwargs={"token": token, "name": attachment.name})
+    shown = attachment.name if name is None else name
+    return reverse("attachment-file", kwargs={"token": token, "name": shown})
 
 
 def attachment_from_token(token: str) -> tuple[Attachment, bool]:

@@ -2,6 +2,12 @@
 
 REST responses and socket frames use the same builders, so a message looks the same whichever
 way a client reads it.
+
+Staff see personal data masked (138****1234) in every message payload unless a builder is
+asked for ``clear=True``, which only the contact's own channels (widget, API channel) do; a
+member with the "view PII" permission reads the clear text through the audited reveal
+endpoint (parley/privacy, docs/security.md "PII masking"). Masking is the default so a new
+staff path cannot forget it.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from typing import Literal, NotRequired, TypedDict
 
 from parley.conversations.attachments import signed_url
 from parley.conversations.models import Attachment, Conversation, Message
+from parley.privacy.mask import mask_data, mask_text
 
 
 class SenderPayload(TypedDict):
@@ -44,15 +51,20 @@ class AttachmentPayload(TypedDict):
     height: int | None
 
 
-def attachment_payload(attachment: Attachment) -> AttachmentPayload:
+def attachment_payload(attachment: Attachment, *, clear: bool = False) -> AttachmentPayload:
+    # The name in a file link is only for the browser's address bar (the signed token names
+    # the file), so a masked name there does not break the link.
+    name = attachment.name if clear else mask_text(attachment.name)
     return {
         "id": attachment.pk,
         "kind": attachment.kind,
-        "name": attachment.name,
+        "name": name,
         "size": attachment.size,
         "content_type": attachment.content_type,
-        "url": signed_url(attachment),
-        "thumbnail_url": signed_url(attachment, thumbnail=True) if attachment.thumbnail else None,
+        "url": signed_url(attachment, name=name),
+        "thumbnail_url": signed_url(attachment, thumbnail=True, name=name)
+        if attachment.thumbnail
+        else None,
         "width": attachment.width,
         "height": attachment.height,
     }
@@ -104,9 +116,10 @@ def sender_payload(message: Message) -> SenderPayload:
 
 
 def message_payload(
-    message: Message, attachments: list[Attachment] | None = None
+    message: Message, attachments: list[Attachment] | None = None, *, clear: bool = False
 ) -> MessagePayload:
-    """``attachments`` when the caller has them at hand; else read (prefetch them in lists)."""
+    """``attachments`` when the caller has them at hand; else read (prefetch them in lists).
+    Personal data is masked unless ``clear`` (the contact's own channels)."""
     if attachments is None:
         attachments = list(message.attachments.all())
     return {
@@ -116,10 +129,10 @@ def message_payload(
         "client_id": str(message.client_id) if message.client_id else None,
         "sender": sender_payload(message),
         "kind": message.kind,
-        "body": message.body,
-        "attachments": [attachment_payload(a) for a in attachments],
+        "body": message.body if clear else mask_text(message.body),
+        "attachments": [attachment_payload(a, clear=clear) for a in attachments],
         "private": message.private,
-        "data": message.data,
+        "data": message.data if clear else mask_data(message.data),
         "created_at": message.created_at.isoformat(),
     }
 
@@ -147,12 +160,12 @@ def conversation_payload(conversation: Conversation) -> ConversationPayload:
 
 
 def message_created_frame(
-    message: Message, attachments: list[Attachment] | None = None
+    message: Message, attachments: list[Attachment] | None = None, *, clear: bool = False
 ) -> MessageCreatedFrame:
     return {
         "type": "message.created",
         "conversation": message.conversation_id,
-        "message": message_payload(message, attachments),
+        "message": message_payload(message, attachments, clear=clear),
     }
 
 

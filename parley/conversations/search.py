@@ -10,6 +10,7 @@ from parley.accounts.models import Member
 from parley.conversations.models import Conversation, Message
 from parley.conversations.search_text import query_words
 from parley.conversations.selectors import visible_conversations
+from parley.privacy.mask import mask_text
 
 MAX_RESULTS = 50
 SNIPPET_CHARS = 120
@@ -41,7 +42,9 @@ def search_history(*, member: Member, query: str) -> list[SearchHit]:
     for word in words:
         messages = messages.filter(search_words__contains=f" {word}")
     hits = [
-        SearchHit(conversation=m.conversation, message=m, snippet=snippet_around(m.body, words))
+        SearchHit(
+            conversation=m.conversation, message=m, snippet=snippet_around(mask_text(m.body), words)
+        )
         for m in messages.select_related("conversation__contact", "conversation__inbox").order_by(
             "-created_at", "-pk"
         )[:MAX_RESULTS]

@@ -156,7 +156,7 @@ class WidgetMessagesView(WidgetAuthenticatedView):
             topic=data.validated_data.get("topic", ""),
         )
         return Response(
-            message_payload(result.message),
+            message_payload(result.message, clear=True),
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
@@ -174,7 +174,7 @@ class WidgetConversationMessagesView(WidgetAuthenticatedView):
         return Response(
             {
                 "conversation": conversation_payload_for_contact(conversation),
-                "results": [message_payload(m) for m in messages],
+                "results": [message_payload(m, clear=True) for m in messages],
             }
         )
 

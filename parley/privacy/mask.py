@@ -7,6 +7,8 @@ digit run a detector would find again, so masking twice changes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import phonenumbers
 
 from parley.privacy.detect import Finding, PiiKind, digits_of, find_pii
@@ -102,6 +104,18 @@ def mask_text(text: str) -> str:
             break
         text = _mask_once(text, findings)
     return text
+
+
+def mask_data(value: Any) -> Any:
+    """Every string inside a JSON value masked (a message's ``data``, a contact's
+    attributes); other values as they are. Returns the value itself when nothing changed."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_data(v) for k, v in value.items()} if value else value
+    if isinstance(value, list):
+        return [mask_data(v) for v in value] if value else value
+    return value
 
 
 def mask_field(value: str) -> str:

@@ -46,6 +46,8 @@ def test_login_with_csrf_sets_a_session_and_returns_the_memberships(world, brows
                 "see_all_inboxes": False,
                 "assign_others": False,
                 "manage_shared_replies": False,
+                "view_pii": False,
+                "read_audit_log": False,
             },
         }
     ]

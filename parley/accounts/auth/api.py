@@ -18,9 +18,11 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from parley.accounts import selectors
+from parley.accounts.audit.search import AUDIT_ROLES
 from parley.accounts.auth import login as login_flow
 from parley.accounts.auth import password_reset, passwords, sessions, totp
 from parley.accounts.models import Member, User
+from parley.privacy.permissions import can_view_pii
 
 LOCALE = serializers.ChoiceField(choices=sorted(login_flow.LOCALES), required=False)
 
@@ -37,6 +39,8 @@ class MembershipOut(serializers.Serializer):
             "see_all_inboxes": member.sees_all_inboxes,
             "assign_others": member.is_supervising,
             "manage_shared_replies": member.is_supervising,
+            "view_pii": can_view_pii(member),
+            "read_audit_log": member.role in AUDIT_ROLES,
         }
 
     def get_workspace(self, member: Member) -> dict[str, Any]:

@@ -64,7 +64,11 @@ def replay_after(
             page = selectors.messages_after(
                 conversation=conversation, after_seq=after, include_private=include_private
             )
-            frames_out.extend(dict(message_created_frame(m)) for m in page)
+            # Private entries are replayed only to staff, who see personal data masked; a
+            # contact sees their own conversation as written.
+            frames_out.extend(
+                dict(message_created_frame(m, clear=not include_private)) for m in page
+            )
             if len(page) < selectors.MAX_PAGE:
                 break
             after = page[-1].seq

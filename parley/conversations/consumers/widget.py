@@ -75,7 +75,7 @@ def send_as_contact(
         attachment_ids=frame.attachments,
         topic=frame.topic,
     )
-    return dict(message_payload(result.message))
+    return dict(message_payload(result.message, clear=True))
 
 
 def own_conversation(*, contact: Contact, conversation_id: int) -> Conversation:

@@ -26,6 +26,7 @@ from parley.conversations.models import (
 from parley.conversations.payloads import message_created_frame
 from parley.conversations.search_text import index_words
 from parley.conversations.services.csat import csat_request
+from parley.privacy.mask import mask_text
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def append_entry(
         body=body,
         private=private,
         data=data or {},
-        search_words=index_words(body) if kind != MessageKind.EVENT else "",
+        # The index holds no personal data in clear (docs/security.md, "PII masking").
+        search_words=index_words(mask_text(body)) if kind != MessageKind.EVENT else "",
     )
     changes: dict[str, Any] = {"last_seq": conversation.last_seq, "last_activity_at": now}
     if _is_first_response(conversation, sender=sender, kind=kind, private=private):
@@ -119,10 +121,17 @@ def publish_entry(
     """After commit, the new entry's frames and e-mail, as for every timeline entry: shared
     by ``append_entry`` and the bulk path (batch.py), so both fan out alike."""
     private = message.private
+    # Staff frames carry personal data masked (one frame for the whole inbox group; clear
+    # text is read through the audited reveal); the contact's own frame is as written. Most
+    # messages hold none, and then one frame serves both.
     frame = message_created_frame(message, attachments or [])
     groups = realtime.staff_groups(conversation)
     if not private:
-        groups.append(realtime.contact_group(conversation.contact_id))
+        clear = message_created_frame(message, attachments or [], clear=True)
+        if clear == frame:
+            groups.append(realtime.contact_group(conversation.contact_id))
+        else:
+            realtime.publish_on_commit([realtime.contact_group(conversation.contact_id)], clear)
     realtime.publish_on_commit(groups, frame)
     request_notifications(conversation, message)
 

@@ -1,0 +1,1 @@
+"""The audit log as admins use it: checking the chain, searching and exporting entries."""

@@ -1,0 +1,38 @@
+"""``parley rotate_keys [--batch-size N] [--reindex] [--new-key]``
+
+Put a new key first in PARLEY_ENCRYPTION_KEYS (keep the old ones after it), restart, then run
+this to re-encrypt every sensitive field with the new key; afterwards the old keys can be
+removed. ``--new-key`` only prints a freshly generated key. See docs/operations.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from parley.contacts.encryption import new_key
+from parley.contacts.key_rotation import contacts_rotate_keys
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt contacts' sensitive fields with the newest key (idempotent, batched)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--reindex", action="store_true", help="Also rebuild the blind indexes."
+        )
+        parser.add_argument("--new-key", action="store_true", help="Print a new key and stop.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["new_key"]:
+            self.stdout.write(new_key())
+            return
+        report = contacts_rotate_keys(
+            batch_size=max(1, options["batch_size"]), reindex=options["reindex"]
+        )
+        self.stdout.write(
+            f"contacts read: {report.rows}, values re-encrypted: {report.values_rotated}, "
+            f"indexes rebuilt: {report.indexes_rebuilt}"
+        )
