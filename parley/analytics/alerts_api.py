@@ -22,7 +22,7 @@ from parley.errors import ApplicationError, ErrorCode
 HISTORY_LIMIT = 200
 
 
-class RuleIn(serializers.Serializer):
+class AlertRuleIn(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     metric = serializers.ChoiceField(choices=AlertMetric.values)
     comparison = serializers.ChoiceField(choices=Comparison.values)
@@ -101,9 +101,9 @@ class AlertRuleListView(AlertBaseView):
         rules = AlertRule.objects.filter(workspace_id=self.member.workspace_id)
         return Response({"rules": [rule_payload(r) for r in rules]})
 
-    @extend_schema(request=RuleIn, responses=None)
+    @extend_schema(request=AlertRuleIn, responses=None)
     def post(self, request: Request, workspace: str) -> Response:
-        data = RuleIn(data=request.data)
+        data = AlertRuleIn(data=request.data)
         data.is_valid(raise_exception=True)
         rule = alert_rule_create(actor=self.member, data=data.to_input())
         return Response(rule_payload(rule), status=status.HTTP_201_CREATED)
@@ -114,10 +114,10 @@ class AlertRuleDetailView(AlertBaseView):
     def get(self, request: Request, workspace: str, rule_id: int) -> Response:
         return Response(rule_payload(self.rule(rule_id)))
 
-    @extend_schema(request=RuleIn, responses=None)
+    @extend_schema(request=AlertRuleIn, responses=None)
     def put(self, request: Request, workspace: str, rule_id: int) -> Response:
         rule = self.rule(rule_id)
-        data = RuleIn(data=request.data)
+        data = AlertRuleIn(data=request.data)
         data.is_valid(raise_exception=True)
         rule = alert_rule_update(actor=self.member, rule=rule, data=data.to_input())
         return Response(rule_payload(rule))
