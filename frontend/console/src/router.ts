@@ -121,6 +121,12 @@ export const router = createRouter({
           meta: { admin: true },
         },
         {
+          path: "audit-log",
+          name: "audit-log",
+          component: () => import("./views/AuditLogView.vue"),
+          meta: { admin: true },
+        },
+        {
           path: "inboxes",
           name: "inboxes",
           component: () => import("./views/InboxesView.vue"),

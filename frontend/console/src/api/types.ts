@@ -27,6 +27,9 @@ export interface Permissions {
   see_all_inboxes: boolean;
   assign_others: boolean;
   manage_shared_replies: boolean;
+  /** May reveal masked personal data (each reveal is audited). */
+  view_pii?: boolean;
+  read_audit_log?: boolean;
 }
 
 export interface Membership {
@@ -159,6 +162,9 @@ export interface ContactProfile {
   name: string;
   email: string;
   attributes: Record<string, unknown>;
+  /** Masked (138****1234); the clear value comes from the audited reveal. */
+  phone?: string;
+  id_number?: string;
   created_at: string;
   last_seen_at: string | null;
   conversations: { id: number; status: Status; last_activity_at: string }[];
