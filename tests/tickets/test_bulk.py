@@ -85,7 +85,7 @@ def test_add_tag_in_bounded_queries_skips_tickets_that_have_it(
     assert {f["conversation"] for f in created} == {tickets[1].pk, tickets[2].pk}
 
 
-def test_assign_and_solve_go_through_the_conversation_services(
+def test_assign_and_solve_record_what_single_changes_record(
     world: World, tickets: list[Ticket]
 ) -> None:
     ids = [t.pk for t in tickets]

@@ -290,6 +290,20 @@ def test_an_agent_may_not_bulk_assign_to_someone_else(
     assert not Conversation.objects.filter(assignee__isnull=False).exists()
 
 
+def test_a_member_of_another_workspace_cannot_be_given_tickets(
+    world: World, other_world: World, make_ticket: Callable[..., Ticket]
+) -> None:
+    ticket = make_ticket()
+
+    with pytest.raises(ApplicationError) as caught:
+        tickets_bulk_assign(
+            actor=world.supervisor, ticket_ids=[ticket.pk], assignee=other_world.agent
+        )
+
+    assert caught.value.code == ErrorCode.NOT_FOUND
+    assert Conversation.objects.get(pk=ticket.pk).assignee_id is None
+
+
 def test_an_inactive_member_cannot_be_given_tickets(
     world: World, make_ticket: Callable[..., Ticket]
 ) -> None:
