@@ -201,3 +201,28 @@ def test_without_an_intent_model_the_bot_answers_from_search(world):
     assert reply["kind"] == "answer"
     assert "修改收货地址" in reply["body"]
     assert "change-address-zh" in reply["source"]["url"]
+
+
+def test_a_bot_turn_costs_a_fixed_number_of_queries(zh_world, django_assert_max_num_queries):
+    from parley.bot.models import Faq
+
+    conversation = say(zh_world, "收货地址写错了怎么办")  # warm: the model and search index
+    # A much larger knowledge base must not make a turn read more rows or run more queries.
+    Faq.objects.bulk_create(
+        Faq(
+            workspace=zh_world.workspace,
+            question=f"问题 {n}",
+            answer="答案",
+            answer_text="答案",
+            intent=f"other_{n}",
+            locale="zh-CN",
+            published=True,
+        )
+        for n in range(300)
+    )
+
+    # The whole customer message: storing it, automation, and the bot's turn and reply (21 now).
+    with django_assert_max_num_queries(24):
+        conversation = say(zh_world, "退款什么时候到", conversation)
+
+    assert last_bot(conversation)["body"].startswith("退款审核通过后")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.urls import reverse
 
 from parley.bot.conversation.rules import Verdict, search_verdict, verdict
@@ -38,9 +39,14 @@ class Understanding:
     choices: list[Choice] = field(default_factory=list)
 
 
-def _published_faqs(workspace_id: int) -> list[Faq]:
+def _published_faqs(workspace_id: int, labels: list[str]) -> list[Faq]:
+    """The published FAQs of these intent labels (``faq:<id>`` names an FAQ without an
+    intent), in one query whatever the size of the knowledge base."""
+    ids = [int(label[4:]) for label in labels if label.startswith("faq:") and label[4:].isdigit()]
+    intents = [label for label in labels if not label.startswith("faq:")]
     return list(
         Faq.objects.filter(workspace_id=workspace_id, published=True)
+        .filter(Q(intent__in=intents) | Q(pk__in=ids, intent=""))
         .select_related("article")
         .order_by("pk")
     )
@@ -72,7 +78,7 @@ def _by_intent(
     judged = verdict(label=prediction.label, confidence=prediction.confidence, settings=settings)
     if judged == Verdict.REFUSE:
         return Understanding(verdict=judged, intent=best, confidence=prediction.confidence)
-    faqs = _published_faqs(workspace_id)
+    faqs = _published_faqs(workspace_id, [a.label for a in prediction.alternatives])
     if judged == Verdict.ANSWER:
         faq = _faq_for(faqs, prediction.label or "", locale)
         if faq is not None:
@@ -105,7 +111,13 @@ def _by_search(workspace_id: int, text: str, locale: str) -> Understanding:
     )
     if judged == Verdict.REFUSE:
         return Understanding(verdict=judged)
-    faqs = {f.pk: f for f in _published_faqs(workspace_id)}
+    faq_ids = [h.id for h in hits if h.kind == "faq"]
+    faqs = {
+        f.pk: f
+        for f in Faq.objects.filter(
+            workspace_id=workspace_id, published=True, pk__in=faq_ids
+        ).select_related("article")
+    }
     top = hits[0]
     if judged == Verdict.ANSWER:
         if top.kind == "faq" and top.id in faqs:
