@@ -1,5 +1,6 @@
 // Socket frames of wire contract v1, as the console sends and receives them.
 import type { Ticket } from "../api/tickets";
+import type { AlertFiredFrame } from "../components/dashboards/alertToast";
 import type { SlaAlertFrame } from "../components/sla/slaAlert";
 import type { Conversation, Message, Sender } from "../api/types";
 
@@ -80,6 +81,7 @@ export interface TicketUpdatedFrame {
 
 export type ServerFrame =
   | TicketUpdatedFrame
+  | AlertFiredFrame
   | SlaAlertFrame
   | NotificationFrame
   | WelcomeFrame

@@ -4,6 +4,7 @@ import { defineStore } from "pinia";
 import { ref } from "vue";
 import { conversationsApi } from "../api/conversations";
 import type { Attachment } from "../api/types";
+import { announceAlert } from "../components/dashboards/alertToast";
 import { announceSlaAlert } from "../components/sla/slaAlert";
 import { AgentSocket, type SocketState } from "../realtime/agentSocket";
 import type { MessageCreatedFrame, NotificationFrame, ServerFrame } from "../realtime/frames";
@@ -99,6 +100,9 @@ export const useLiveStore = defineStore("live", () => {
       case "sla.warning":
       case "sla.breached":
         announceSlaAlert(frame, session.slug);
+        break;
+      case "alert.fired":
+        announceAlert(frame, session.slug);
         break;
       case "typing":
         timelines.setTyping(frame.conversation, frame.by, frame.on);
