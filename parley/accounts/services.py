@@ -49,13 +49,33 @@ def user_ensure(*, email: str, password: str, display_name: str = "") -> User:
     return user
 
 
-def member_add(*, workspace: Workspace, user: User, role: Role = Role.AGENT) -> Member:
+def member_add(
+    *, workspace: Workspace, user: User, role: Role = Role.AGENT, actor: Member | None = None
+) -> Member:
+    """Add the user to the workspace, or give an existing member this role. Both are audited
+    (`member.added`, `member.role_changed` with the old and new role)."""
     member, created = Member.objects.get_or_create(
         workspace=workspace, user=user, defaults={"role": role}
     )
-    if not created and member.role != role:
+    if created:
+        audit_record(
+            workspace=workspace,
+            actor=actor,
+            action="member.added",
+            target=member,
+            data={"role": str(role)},
+        )
+    elif member.role != role:
+        old = member.role
         member.role = role
         member.save(update_fields=["role"])
+        audit_record(
+            workspace=workspace,
+            actor=actor,
+            action="member.role_changed",
+            target=member,
+            data={"from": str(old), "to": str(role)},
+        )
     return member
 
 

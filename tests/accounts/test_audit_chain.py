@@ -153,3 +153,19 @@ def test_the_migration_chains_entries_recorded_before_the_chain(world: World) ->
     migration.chain_existing_entries(state.apps, None)
     assert [e.seq for e in AuditEvent.objects.order_by("seq")] == [1, 2, 3]
     assert audit_chain_verify(workspace=world.workspace).intact
+
+
+def test_adding_a_member_and_changing_a_role_are_audited(world: World) -> None:
+    from parley.accounts.models import Role
+    from parley.accounts.services import member_add
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    member = member_add(workspace=world.workspace, user=user, role=Role.AGENT, actor=world.owner)
+    member_add(workspace=world.workspace, user=user, role=Role.SUPERVISOR, actor=world.owner)
+    member_add(workspace=world.workspace, user=user, role=Role.SUPERVISOR, actor=world.owner)
+    entries = AuditEvent.objects.filter(target_id=str(member.pk)).order_by("seq")
+    assert [(e.action, e.data, e.actor) for e in entries] == [
+        ("member.added", {"role": "agent"}, world.owner),
+        ("member.role_changed", {"from": "agent", "to": "supervisor"}, world.owner),
+    ]
