@@ -151,3 +151,19 @@ def test_sla_breach_and_met_are_recorded(world: World, clock: Clock) -> None:
     # then one warning and one breach are reporting events
     assert kinds(conversation).count(EventKind.SLA_WARNING) == 1
     assert kinds(conversation).count(EventKind.SLA_BREACHED) == 1
+
+
+def test_bot_conversations_record_start_answers_and_handover(world: World) -> None:
+    from tests.bot.bot_world import bot_on, knowledge_base, say
+
+    # given an inbox whose bot answers first
+    world.contact.locale = "zh-CN"
+    world.contact.save(update_fields=["locale"])
+    knowledge_base(world)
+    bot_on(world)
+    # when a visitor asks a known question, then gets angry
+    conversation = say(world, "收货地址写错了怎么办")
+    say(world, "你们这服务太差了", conversation=conversation)
+    # then the bot's start, its answer and the handover are recorded, in order
+    bot = [k for k in kinds(conversation) if k.startswith("bot_")]
+    assert bot == ["bot_started", "bot_answered", "bot_handover"]
