@@ -92,6 +92,8 @@ def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_inte
     expect(stored(widget, "收货地址写错了怎么办")).to_be_visible()
     bot = widget.locator(f"{WIDGET} .msg.other")
     expect(bot.filter(has_text="您好！我是智能助手")).to_be_visible()
+    # The bot's greeting replaces the inbox's static one.
+    expect(bot.filter(has_text="Hi! How can we help?")).to_have_count(0)
     answer = bot.filter(has_text="发货前可在订单详情中修改收货地址")
     expect(answer).to_be_visible()
     source = answer.locator(".bot-source a")
@@ -109,6 +111,16 @@ def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_inte
     expect(answer.locator(".bot-rate .thanks")).to_have_text("感谢您的反馈")
     expect(answer.locator('[data-rating="helpful"]')).to_have_attribute("aria-pressed", "true")
     screenshot(widget, "answered")
+
+    # An unclear question gets "did you mean" choices; clicking one answers it.
+    write(widget, "退款 地址")
+    choices = widget.locator(f"{WIDGET} .bot-choices").last
+    expect(choices.locator("button")).to_have_count(2)
+    choices.get_by_role("button", name="退款多久到账").click()
+    expect(bot.filter(has_text="退款审核通过后")).to_be_visible()
+    expect(stored(widget, "退款多久到账")).to_be_visible()
+    expect(choices.locator("button").first).to_be_disabled()  # an offer answered is closed
+    screenshot(widget, "did-you-mean")
 
     # Then asks for a person: told they are being connected, and routed to Agent One.
     write(widget, "转人工")
@@ -128,9 +140,9 @@ def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_inte
     expect(timeline.filter(has_text="发货前可在订单详情中修改收货地址")).to_be_visible()
     event = agent.locator('[data-testid="event-line"][data-event="bot_handoff"]')
     expect(event).to_contain_text("The customer asked for a person")
-    expect(event).to_contain_text("change_address")
+    expect(event).to_contain_text("refund_status")  # the intent last answered
     expect(agent.get_by_test_id("conversation-status")).to_have_text("Open")
-    expect(agent.locator("header").filter(has_text="change_address").first).to_be_visible()
+    expect(agent.locator("header").filter(has_text="refund_status").first).to_be_visible()
     screenshot(agent, "agent-sees-transcript")
 
     # The admin's Help bot page counts the conversation: handed over at the customer's request,
@@ -141,6 +153,7 @@ def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_inte
     expect(admin.get_by_test_id("bot-handoff")).to_have_text("100%")
     expect(admin.get_by_test_id("bot-deflection")).to_have_text("0%")
     expect(admin.get_by_test_id("bot-analytics")).to_contain_text("👍 1 · 👎 0")
+    expect(admin.get_by_test_id("bot-analytics")).to_contain_text("1 did-you-mean")
     expect(admin.get_by_text("The customer asked for a person: 1")).to_be_visible()
     expect(admin.get_by_test_id("bot-inbox").get_by_test_id("bot-enabled")).to_be_checked()
     screenshot(admin, "bot-page")

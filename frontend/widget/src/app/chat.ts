@@ -406,6 +406,15 @@ export class Chat {
     return id !== null && this.conversations.get(id)?.status === 'bot' ? id : null;
   }
 
+  /** The id of the bot's latest message if it offers "did you mean" choices: only those of
+   * the latest offer can be picked. */
+  botChoicesOpen(): number | null {
+    const id = this.botConversation();
+    if (id === null) return null;
+    const last = [...this.timeline.messages(id)].reverse().find((m) => m.sender.type === 'bot');
+    return (last?.data?.bot as { kind?: string } | undefined)?.kind === 'suggest' ? last!.id : null;
+  }
+
   async botChoose(conversation: number, faq: number): Promise<void> {
     const token = this.session?.token;
     if (token) await this.api.botChoice(token, conversation, faq);

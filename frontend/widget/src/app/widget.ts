@@ -136,7 +136,7 @@ export class Widget {
         typing: chat.typing,
         bot: {
           ratings: chat.botRatings,
-          live: chat.botConversation(),
+          choicesOpen: chat.botChoicesOpen(),
           choose: (conversation, faq) => void chat.botChoose(conversation, faq).catch(() => {}),
           rate: (message, rating) => void chat.botRate(message, rating).catch(() => {}),
         },

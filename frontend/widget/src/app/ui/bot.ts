@@ -14,8 +14,8 @@ export interface BotActions {
   ratings: Record<number, string>;
   choose(conversation: number, faq: number): void;
   rate(message: number, rating: 'helpful' | 'unhelpful'): void;
-  /** The conversation still with the bot, whose choices can be clicked; else null. */
-  live: number | null;
+  /** The bot's latest message when it offers choices the server still accepts; else null. */
+  choicesOpen: number | null;
 }
 
 interface BotData {
@@ -46,7 +46,7 @@ export function botParts(message: Message, t: Strings, origin: string, actions: 
     parts.push(h('p', { class: 'bot-source' }, `${t.botSource}: `, link(data.source.url, data.source.title ?? '', origin)));
   }
   if (data.kind === 'suggest' && data.choices?.length) {
-    const live = actions.live === message.conversation;
+    const live = actions.choicesOpen === message.id;
     parts.push(
       h(
         'div',

@@ -30,7 +30,9 @@ export function renderTimeline(model: TimelineModel): Node[] {
   const { t } = model;
   const nodes: Node[] = [];
   let previous: Sender | null = null;
-  if (model.greeting?.text) {
+  // A bot that greets in the conversation itself replaces the inbox's static greeting.
+  const botGreets = model.conversations.some((c) => (c.messages[0]?.data?.bot as { kind?: string } | undefined)?.kind === 'greeting');
+  if (model.greeting?.text && !botGreets) {
     const sender: Sender = { type: 'bot', id: null, name: model.greeting.name };
     nodes.push(bubble(model, sender, false, [textPart(model.greeting.text)], null, 'greeting'));
     previous = sender;
