@@ -11,6 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -111,3 +112,25 @@ def check_production_safety(config: RunConfig) -> None:
         raise ImproperlyConfigured(
             "Parley refuses to start in production mode: " + "; ".join(problems) + "."
         )
+
+
+def database_settings(url: str, *, pool_size: int) -> dict[str, Any]:
+    """Django's database entry for ``DATABASE_URL``.
+
+    With ``pool_size`` above 0 (``PARLEY_DB_POOL_SIZE``), each process keeps up to that many
+    PostgreSQL connections open in a pool. Without it Django opens a connection per call under
+    ASGI, which starts a new server process with cold caches each time; under load that cost
+    more than the queries themselves (docs/benchmarks.md). The pool is off by default for now:
+    the production-mode test pass runs out of pooled connections (PoolTimeout), which is not
+    understood yet (docs/operations.md, "Sizing and tuning").
+    """
+    import dj_database_url
+
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+    )
+    if pool_size > 0 and config["ENGINE"] == "django.db.backends.postgresql":
+        # A caller waits at most `timeout` seconds for a free connection, then fails loudly.
+        pool = {"min_size": 1, "max_size": pool_size, "timeout": 10}
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool}
+    return config

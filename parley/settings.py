@@ -6,12 +6,12 @@ import os
 from email.utils import parseaddr
 from typing import Any
 
-import dj_database_url
 import django_stubs_ext
 
 from parley.config import (
     BASE_DIR,
     check_production_safety,
+    database_settings,
     env_bool,
     env_list,
     load_run_config,
@@ -95,7 +95,9 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------
 if RUN.database_url:
     DATABASES: dict[str, Any] = {
-        "default": dj_database_url.parse(RUN.database_url, conn_max_age=0, conn_health_checks=True)
+        "default": database_settings(
+            RUN.database_url, pool_size=int(os.environ.get("PARLEY_DB_POOL_SIZE") or 0)
+        )
     }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from parley.config import (
     DEFAULT_SECRET_KEY,
     RunConfig,
     check_production_safety,
+    database_settings,
     load_run_config,
 )
 
@@ -259,3 +260,27 @@ def test_production_process_starts_with_safe_settings(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert REFUSAL not in result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+# --- the database entry -----------------------------------------------------------------------
+def test_postgresql_gets_a_connection_pool_of_the_size_asked() -> None:
+    config = database_settings("postgres://parley:secret@db.internal:5432/parley", pool_size=7)
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 7, "timeout": 10}
+    # Django refuses a pool beside persistent connections.
+    assert config["CONN_MAX_AGE"] == 0
+    assert config["CONN_HEALTH_CHECKS"] is True
+
+
+def test_pool_size_zero_opens_a_connection_per_call() -> None:
+    config = database_settings("postgres://parley@db.internal/parley", pool_size=0)
+
+    assert "pool" not in config.get("OPTIONS", {})
+
+
+def test_sqlite_urls_get_no_pool() -> None:
+    config = database_settings("sqlite:///var/parley.sqlite3", pool_size=10)
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert "pool" not in config.get("OPTIONS", {})
