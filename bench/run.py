@@ -86,11 +86,13 @@ def markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
         "| " + " | ".join("---" for _ in HEADINGS) + " |",
     ]
     columns = list(COLUMNS)
-    if any("before" in row for row in result["rows"]):
-        # A before/after run of a product change: Parley at the older commit beside it.
-        columns.insert(1, "before")
-        lines[-2] = lines[-2].replace("| Parley |", "| Parley | Parley before the change |")
-        lines[-1] += " --- |"
+    extra = {"before": "Parley before the change", "pool": "Parley, PARLEY_DB_POOL_SIZE=10"}
+    for name, heading in reversed(extra.items()):
+        if any(name in row for row in result["rows"]):
+            # Variants of Parley beside it: an older commit, an optional setting.
+            columns.insert(1, name)
+            lines[-2] = lines[-2].replace("| Parley |", f"| Parley | {heading} |")
+            lines[-1] += " --- |"
     for row in result["rows"]:
         cells = [str(row["measure"])] + [str(row.get(c, "")) for c in columns]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")

@@ -35,6 +35,15 @@ class Options:
 def make_server(name: str, options: Options, *, inboxes: int, agents: int, workers: int) -> Server:
     if name == "parley":
         return Parley(workers=workers, inboxes=inboxes, agents=agents)
+    if name == "pool":
+        # Parley with the optional PostgreSQL connection pool (off by default).
+        return Parley(
+            workers=workers,
+            inboxes=inboxes,
+            agents=agents,
+            name="pool",
+            extra_env={"PARLEY_DB_POOL_SIZE": "10"},
+        )
     if name == "before" and options.before is not None:
         return Parley(
             workers=workers, inboxes=inboxes, agents=agents, name="before", root=options.before
@@ -402,7 +411,7 @@ def storm(options: Options) -> Result:
     )
     kill_after = plan.warmup_seconds + 5.0
     runs: dict[str, Result] = {}
-    for name in [t for t in options.targets if t in {"parley", "before"}]:
+    for name in [t for t in options.targets if t in {"parley", "before", "pool"}]:
         server = make_server(name, options, inboxes=2, agents=4, workers=options.workers)
         assert isinstance(server, Parley)
         runs[name] = storm_run(server, plan, kill_after)
@@ -496,7 +505,7 @@ def row(
     out: dict[str, Any] = {
         "measure": measure,
         **{n: values.get(n, "n/a") for n in ("parley", "b1", "b2")},
-        **({"before": values["before"]} if "before" in values else {}),
+        **{n: values[n] for n in ("before", "pool") if n in values},
     }
     if ratio:
         for base in ("b1", "b2"):

@@ -170,6 +170,7 @@ class Parley:
     # Another checkout of Parley (a `git worktree` at an older commit), to measure a change
     # before and after in the same run; the same virtualenv serves both.
     root: Path = ROOT
+    extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     database: Database = field(default_factory=Database)
     prefix: str = field(default_factory=lambda: f"parley-bench-{secrets.token_hex(4)}")
@@ -199,8 +200,10 @@ class Parley:
             # Every simulated visitor comes from 127.0.0.1; real ones come from many addresses.
             PARLEY_RATE_WIDGET_SESSION="1000000/min",
             PARLEY_RATE_LOGIN="100000/min",
+            PARLEY_RATE_CONTACT_MESSAGES="1000000/min",
             LOG_LEVEL="WARNING",
         )
+        env.update(self.extra_env)
         return env
 
     def manage(self, *args: str) -> str:
