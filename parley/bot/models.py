@@ -248,7 +248,8 @@ class BotGenerationConfig(models.Model):
     enabled = models.BooleanField(default=False)
     base_url = models.URLField(max_length=300, blank=True)
     model = models.CharField(max_length=120, blank=True)
-    api_key = models.CharField(max_length=300, blank=True)
+    # Encrypted at rest (parley.contacts.encryption, Fernet under PARLEY_ENCRYPTION_KEYS).
+    api_key = models.TextField(blank=True)
     timeout_seconds = models.FloatField(default=8.0)
     updated_at = models.DateTimeField(auto_now=True)
 

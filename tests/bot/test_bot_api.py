@@ -5,6 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from parley.accounts.models import AuditEvent
+from parley.bot.conversation.configure import generation_api_key
 from parley.bot.models import BotGenerationConfig, BotReply
 from parley.conversations.models import Status
 from parley.inboxes.widget_tokens import issue_token
@@ -118,13 +119,15 @@ def test_the_api_key_is_write_only(world, settings):
     for response in (saved, read):
         assert "sk-secret-123" not in response.content.decode()
         assert response.json()["has_api_key"] is True
-    assert BotGenerationConfig.objects.get().api_key == "sk-secret-123"
+    stored = BotGenerationConfig.objects.get()
+    assert "sk-secret-123" not in stored.api_key  # encrypted at rest
+    assert generation_api_key(stored) == "sk-secret-123"
     audit = AuditEvent.objects.get(action="bot.generation_changed")
     assert "sk-secret-123" not in str(audit.data)
 
     # Saving without a key keeps it; an empty key removes it.
     admin.patch(url(world, "generation/"), {"enabled": False}, format="json")
-    assert BotGenerationConfig.objects.get().api_key == "sk-secret-123"
+    assert generation_api_key(BotGenerationConfig.objects.get()) == "sk-secret-123"
     admin.patch(url(world, "generation/"), {"enabled": False, "api_key": ""}, format="json")
     assert BotGenerationConfig.objects.get().api_key == ""
 

@@ -16,6 +16,7 @@ import pytest
 
 from parley.bot.generate import REFUSED, EndpointConfig, Generated, Source, generate_answer
 from parley.bot.models import BotGenerationConfig, BotReply
+from parley.contacts.encryption import encrypt
 from tests.bot.bot_world import bot_on, knowledge_base, last_bot, say
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,7 @@ def generating_world(world, endpoint):
         enabled=True,
         base_url=url,
         model="tiny",
-        api_key="sk-test",
+        api_key=encrypt("sk-test"),
         timeout_seconds=1.0,
     )
     return world, model
@@ -183,7 +184,7 @@ def ask(world, body, capture):
 def test_the_bot_posts_the_phrased_answer_with_linked_citations(
     generating_world, django_capture_on_commit_callbacks
 ):
-    world, _ = generating_world
+    world, model = generating_world
 
     conversation = ask(world, "收货地址写错了怎么办", django_capture_on_commit_callbacks)
 
@@ -193,6 +194,7 @@ def test_the_bot_posts_the_phrased_answer_with_linked_citations(
     assert reply["citations"][0]["n"] == "1"
     assert reply["citations"][0]["url"].endswith("/articles/change-address-zh/?lang=zh-CN")
     assert BotReply.objects.get(kind="answer").generated is True
+    assert [r["auth"] for r in model.requests] == ["Bearer sk-test"]
 
 
 def test_the_bot_refuses_when_the_model_says_the_articles_do_not_answer(

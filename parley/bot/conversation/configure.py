@@ -3,9 +3,11 @@ generation endpoint. Checked before anything is saved, audited; the API key is w
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.db import transaction
 
 from parley.accounts.models import Member, Role
@@ -13,8 +15,11 @@ from parley.accounts.services import audit_record
 from parley.bot.conversation.settings import BotSettings, bot_settings, parse_bot_settings
 from parley.bot.generate import check_base_url
 from parley.bot.models import BotGenerationConfig
+from parley.contacts.encryption import decrypt, encrypt
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox, InboxKind
+
+logger = logging.getLogger(__name__)
 
 
 def _admin_only(actor: Member) -> None:
@@ -82,7 +87,8 @@ def bot_generation_configure(*, actor: Member, data: GenerationInput) -> BotGene
     config.timeout_seconds = data.timeout_seconds
     key_changed = data.api_key is not None
     if data.api_key is not None:
-        config.api_key = data.api_key.strip()
+        key = data.api_key.strip()
+        config.api_key = encrypt(key) if key else ""
     config.save()
     audit_record(
         workspace=actor.workspace,
@@ -117,3 +123,15 @@ def generation_payload(config: BotGenerationConfig | None) -> dict[str, Any]:
         "timeout_seconds": config.timeout_seconds,
         "has_api_key": bool(config.api_key),
     }
+
+
+def generation_api_key(config: BotGenerationConfig) -> str:
+    """The stored key in clear, for the one request that sends it; "" when it cannot be
+    decrypted (its encryption key was removed): the call then fails and the bot falls back."""
+    if not config.api_key:
+        return ""
+    try:
+        return decrypt(config.api_key)
+    except InvalidToken:
+        logger.warning("bot generation key of workspace %s cannot be decrypted", config.pk)
+        return ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings as django_settings
 from django.db import transaction
 
+from parley.bot.conversation.configure import generation_api_key
 from parley.bot.conversation.rules import Verdict
 from parley.bot.conversation.settings import bot_settings
 from parley.bot.conversation.turn import bot_reply, session_of
@@ -70,7 +71,7 @@ def bot_generated_reply(
             config=EndpointConfig(
                 base_url=config.base_url,
                 model=config.model,
-                api_key=config.api_key,
+                api_key=generation_api_key(config),
                 timeout_seconds=config.timeout_seconds,
             ),
             question=question.body,
