@@ -48,6 +48,18 @@ print("ROLLED", rollups_fill())
 """
 
 
+EVALUATE = """
+from django.utils import timezone
+from parley.analytics.alerts import alerts_evaluate
+print("FIRED", alerts_evaluate(now=timezone.now()))
+"""
+DATA_DIRS: dict[int, Path] = {}
+
+
+def server_dir(live: LiveServer) -> Path:
+    return DATA_DIRS[live.port]
+
+
 @pytest.fixture(autouse=True)
 def _live_server_helper() -> None:
     """Switches off pytest-django's helper of this name (see conftest.py)."""
@@ -70,6 +82,7 @@ def run(data_dir: Path, live: LiveServer, *args: str) -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir: Path = tmp_path_factory.mktemp("parley-e2e-dashboards")
     live = start_server(data_dir)
+    DATA_DIRS[live.port] = data_dir
     try:
         seeded = run(data_dir, live, "analytics", "seed-demo", "--days", "28")
         assert int(re.search(r"conversations: (\d+)", seeded).group(1)) > 500  # type: ignore[union-attr]
@@ -195,6 +208,21 @@ def test_dashboard_charts_drill_down_and_alerts(
     page.get_by_test_id("rule-save").click()
     expect(page.get_by_test_id("rule-row")).to_contain_text("Queue too slow")
     expect(page.get_by_test_id("rule-row")).to_contain_text("Mean queue wait (s) > 120")
+    # a second rule that holds now (today's conversation), checked by the alert job
+    page.get_by_test_id("rule-new").click()
+    page.get_by_test_id("rule-name").fill("Any volume today")
+    page.get_by_test_id("rule-metric").select_option("volume")
+    page.get_by_test_id("rule-threshold").fill("0")
+    page.get_by_test_id("rule-window").fill("1440")
+    page.get_by_test_id("rule-save").click()
+    expect(page.get_by_test_id("rule-row")).to_have_count(2)
+    assert "FIRED 1" in run(server_dir(server), server, "shell", "-c", EVALUATE)
+    page.reload()
+    history = page.get_by_test_id("history-row")
+    expect(history).to_have_count(1)
+    expect(history).to_contain_text("Any volume today")
+    expect(history).to_contain_text("Console: sent")
+    expect(page.get_by_test_id("rule-row").filter(has_text="Any volume")).to_contain_text("Firing")
     screenshot(page, "alerts")
 
     # An agent has neither page.
