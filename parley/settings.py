@@ -223,6 +223,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("PARLEY_NUM_PROXIES", "0")),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Messages one contact may send, over the widget socket and REST together (parley/ratelimits.py).
+PARLEY_RATE_CONTACT_MESSAGES = os.environ.get("PARLEY_RATE_CONTACT_MESSAGES", "60/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parley API",
     "DESCRIPTION": "REST API of Parley, the open-source customer-service platform.",

@@ -142,8 +142,15 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
 
     # --- outgoing ------------------------------------------------------------------------
     async def send_error(self, error: ApplicationError, ref: str | None = None) -> None:
+        # extra carries machine-readable hints such as retry_after on a throttled frame.
         await self.send_json(
-            {"type": "error", "code": str(error.code), "detail": error.detail, "ref": ref}
+            {
+                "type": "error",
+                "code": str(error.code),
+                "detail": error.detail,
+                "ref": ref,
+                **error.extra,
+            }
         )
 
     async def send_ack(self, client_id: str, message: dict[str, Any]) -> None:

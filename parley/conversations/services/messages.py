@@ -38,6 +38,7 @@ from parley.conversations.services.timeline import (
 from parley.conversations.text import clean_body
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
+from parley.ratelimits import rate_limit
 
 
 @transaction.atomic
@@ -218,6 +219,10 @@ def contact_message_send(
     """A contact writes from the widget. With no conversation id the message goes to their
     current open conversation in this inbox, or starts one — and a retry of that first message
     (same client_id) finds the conversation it started instead of starting another."""
+    # One budget for socket and REST together, so switching transport does not double it.
+    rate_limit(
+        scope="contact_messages", key=str(contact.pk), rate=settings.PARLEY_RATE_CONTACT_MESSAGES
+    )
     clean_body(body, allow_empty=bool(attachment_ids))  # refuse bad input before creating
     cid = _parse_client_id(client_id)
     if conversation_id is not None:
