@@ -148,3 +148,19 @@ def test_another_workspaces_conversations_are_not_counted(world, other_world):
     )
 
     assert body["conversations"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=not-a-date",
+        "since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z",
+    ],
+)
+def test_a_bad_period_is_refused(world, query):
+    response = client_for(world.supervisor).get(
+        f"/api/v1/workspaces/{world.workspace.slug}/bot/analytics/?{query}"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
