@@ -245,3 +245,30 @@ def test_agents_are_refused_and_workspaces_are_isolated(world: World, other_worl
     # and events of one workspace never fire the other's rules
     created(other_world, 20)
     assert alerts_evaluate(now=timezone.now()) == 0
+
+
+def test_history_and_rules_cost_the_same_queries_for_2_and_12_alerts(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.supervisor)
+    base = f"/api/v1/workspaces/{world.workspace.slug}/analytics/"
+    now = timezone.now()
+
+    def add(n: int) -> None:
+        for i in range(n):
+            rule = volume_rule(world, name=f"Rule {AlertRule.objects.count()}-{i}")
+            AlertEvent.objects.create(
+                workspace=world.workspace, rule=rule, fired_at=now, value=9, threshold=5,
+                window_start=now - timedelta(minutes=15), window_end=now,
+            )  # fmt: skip
+
+    add(2)
+    with CaptureQueriesContext(connection) as small:
+        client.get(base + "alerts/")
+        client.get(base + "alert-rules/")
+    add(10)
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get(base + "alerts/").json()["alerts"]) == 12
+        assert len(client.get(base + "alert-rules/").json()["rules"]) == 12
+    assert len(large) == len(small)

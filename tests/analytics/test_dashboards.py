@@ -171,3 +171,25 @@ def test_live_tiles_read_the_queue_now(world: World) -> None:
     assert body["queue_length"] == 2
     assert 170 <= body["longest_wait_seconds"] <= 200
     assert body["agents_online"] == 0
+
+
+def test_drilldown_costs_the_same_queries_for_few_and_many_conversations(world: World) -> None:
+    now = timezone.now()
+    client = client_for(world.supervisor)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            c = ConversationFactory(inbox=world.inbox, workspace=world.workspace)
+            ReportingEvent.objects.create(
+                workspace=world.workspace, kind=EventKind.CREATED, occurred_at=now,
+                recorded_at=now, conversation_id=c.pk, inbox_id=world.inbox.pk, channel="widget",
+            )  # fmt: skip
+
+    drill = url(world, "dashboard/drilldown/") + "?kind=created"
+    add(2)
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get(drill).json()["conversations"]) == 2
+    add(20)
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get(drill).json()["conversations"]) == 22
+    assert len(large) == len(small)
