@@ -167,3 +167,15 @@ def test_the_rebuild_command_rebuckets_a_workspace(world: World) -> None:
     world.workspace.save()
     call_command("analytics", "rebuild-rollups", "--workspace", world.workspace.slug)
     assert_matches(events, world.workspace.pk, "Asia/Kolkata")
+
+
+def test_the_fill_job_is_listed_every_minute_and_rolls_up(world: World) -> None:
+    from parley.analytics.tasks import fill_rollups
+    from parley.ops.schedule import PERIODIC_JOBS
+
+    (job,) = [j for j in PERIODIC_JOBS if j.name == "analytics-fill-rollups"]
+    assert (job.task, job.every) == ("parley.analytics.tasks.fill_rollups", timedelta(minutes=1))
+    events = generate_events(world.workspace, start=START, days=1, n=20, seed=4)
+    save(events, START)
+    fill_rollups.apply(throw=True)
+    assert sum(DailyRollup.objects.values_list("count", flat=True)) == 20
