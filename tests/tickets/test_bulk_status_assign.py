@@ -21,7 +21,7 @@ from parley.tickets.models import Ticket
 from parley.tickets.services import tickets_bulk_assign, tickets_bulk_set_status
 from parley.tickets.sla_models import SlaEvent, TicketSla
 from parley.tickets.status import ViewStatus
-from tests.conftest import Published, World
+from tests.conftest import Published, World, client_for
 from tests.mail import Mailbox
 from tests.tickets.sla_support import Clock, make_policy
 
@@ -332,3 +332,27 @@ def test_solving_in_bulk_asks_each_customer_for_a_rating(
 
     assert {f["conversation"] for f in published.frames("csat.request")} == {t.pk for t in tickets}
     assert CsatResponse.objects.filter(answered_at__isnull=True).count() == 2
+
+
+def test_over_the_api_refusals_change_nothing(
+    world: World, make_ticket: Callable[..., Ticket]
+) -> None:
+    tickets = [make_ticket(), make_ticket()]
+    Conversation.objects.filter(pk=tickets[1].pk).update(status=Status.BOT)
+    url = f"/api/v1/workspaces/{world.workspace.slug}/tickets/bulk/"
+    ids = [t.pk for t in tickets]
+    events_before = Message.objects.count()
+
+    as_agent = client_for(world.agent).post(
+        url, {"ids": ids, "action": "assign", "assignee": world.other_agent.pk}, format="json"
+    )
+    bad_move = client_for(world.supervisor).post(
+        url, {"ids": ids, "action": "set_status", "status": "pending"}, format="json"
+    )
+
+    assert as_agent.status_code == 403
+    assert bad_move.status_code == 409
+    assert bad_move.json()["code"] == "invalid_transition"
+    assert Message.objects.count() == events_before
+    assert not Conversation.objects.filter(pk__in=ids, assignee__isnull=False).exists()
+    assert not Conversation.objects.filter(pk__in=ids, status=Status.PENDING).exists()
