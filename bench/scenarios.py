@@ -118,7 +118,7 @@ def _without_rest(plan: Plan) -> Plan:
 
 def steady(options: Options) -> Result:
     if options.quick:
-        visitors, agents, inboxes, seconds, rest_rate = 200, 10, 5, 20.0, 2.0
+        visitors, agents, inboxes, seconds, rest_rate = 200, 10, 5, 15.0, 2.0
     else:
         visitors, agents, inboxes, seconds, rest_rate = 2000, 50, 10, 60.0, 4.0
     # One message per conversation per 10 s; every conversation opened first (warmup).
@@ -194,7 +194,7 @@ def steady(options: Options) -> Result:
 def ceiling(options: Options) -> Result:
     rates: tuple[float, ...]
     if options.quick:
-        visitors, agents, inboxes, seconds = 100, 10, 5, 5.0
+        visitors, agents, inboxes, seconds = 100, 10, 5, 4.0
         rates = (20.0, 40.0, 80.0, 160.0, 320.0, 640.0)
     else:
         visitors, agents, inboxes, seconds = 500, 10, 5, 10.0
@@ -205,7 +205,7 @@ def ceiling(options: Options) -> Result:
         processes=options.processes,
         warmup_rate=min(100.0, visitors / 5),
         steps=tuple(Step(rate=r, seconds=seconds) for r in rates),
-        drain_seconds=10.0,
+        drain_seconds=5.0 if options.quick else 10.0,
     )
     runs = chat_runs(options, plan, inboxes=inboxes)
     for result in runs.values():
