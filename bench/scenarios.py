@@ -221,6 +221,13 @@ def ceiling(options: Options) -> Result:
             verdict=_at_least(top.get("parley"), 0.5 * top["b2"]) if "b2" in top else None,
         ),
     ]
+    rows.append(
+        row(
+            "ceiling found within the steps (else the top step held: at least that)",
+            runs,
+            lambda r: any(sustained({"steps": [st]}) == 0 for st in r.get("steps", [])),
+        )
+    )
     for index, rate in enumerate(rates):
         rows.append(
             row(f"step {rate:g} msg/s: delivered msg/s, p99 ms", runs, partial(_step_text, index))
