@@ -264,3 +264,23 @@ def test_a_visitor_cannot_hand_over_someone_elses_conversation(bot_world, other_
     assert response.status_code == 404
     conversation.refresh_from_db()
     assert conversation.status == Status.BOT
+
+
+def test_the_bot_buttons_spend_the_contacts_message_budget(bot_world, settings):
+    settings.PARLEY_RATE_CONTACT_MESSAGES = "2/min"
+    conversation = say(bot_world, "退款 地址")  # 1
+    client = widget_client(bot_world)
+    choice = last_bot(conversation)["choices"][0]
+
+    picked = client.post(
+        f"/api/widget/v1/conversations/{conversation.pk}/bot/choice",
+        {"faq": choice["faq"]},
+        format="json",
+    )  # 2
+    refused = client.post(f"/api/widget/v1/conversations/{conversation.pk}/bot/handoff")
+
+    assert picked.status_code == 204
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    conversation.refresh_from_db()
+    assert conversation.status == Status.BOT

@@ -3,6 +3,7 @@ ask for a person, rate an answer."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,15 @@ from parley.conversations import selectors as conversation_selectors
 from parley.conversations.models import Conversation, Status
 from parley.conversations.services.timeline import Sender, append_entry, lock_conversation
 from parley.errors import ApplicationError, ErrorCode
+from parley.ratelimits import rate_limit
+
+
+def _budget(contact: Contact) -> None:
+    """The widget's bot buttons spend the contact's message budget (a choice posts a message),
+    like messages over the socket and REST."""
+    rate_limit(
+        scope="contact_messages", key=str(contact.pk), rate=settings.PARLEY_RATE_CONTACT_MESSAGES
+    )
 
 
 def _own_bot_conversation(contact: Contact, conversation_id: int) -> Conversation:
@@ -36,6 +46,7 @@ def _own_bot_conversation(contact: Contact, conversation_id: int) -> Conversatio
 def bot_choice_pick(*, contact: Contact, conversation_id: int, faq_id: int) -> None:
     """The visitor clicked one of the offered questions: it shows as their message and the
     bot answers it. Only a choice on offer can be picked."""
+    _budget(contact)
     conversation = _own_bot_conversation(contact, conversation_id)
     session = session_of(conversation)
     offered = {int(c["faq"]): str(c["question"]) for c in session.choices}
@@ -75,6 +86,7 @@ def bot_choice_pick(*, contact: Contact, conversation_id: int, faq_id: int) -> N
 @transaction.atomic
 def bot_handoff_request(*, contact: Contact, conversation_id: int) -> None:
     """The widget's "Talk to a person" button."""
+    _budget(contact)
     conversation = _own_bot_conversation(contact, conversation_id)
     bot_hand_off(conversation=conversation, session=session_of(conversation), reason="button")
 
@@ -82,6 +94,7 @@ def bot_handoff_request(*, contact: Contact, conversation_id: int) -> None:
 @transaction.atomic
 def bot_reply_rate(*, contact: Contact, message_id: int, rating: str) -> BotReply:
     """Helpful or unhelpful, once per answer; rating again changes it."""
+    _budget(contact)
     if rating not in BotRating.values:
         raise ApplicationError(
             ErrorCode.INVALID, "Rate helpful or unhelpful.", fields={"rating": BotRating.values}
