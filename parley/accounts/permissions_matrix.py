@@ -156,6 +156,9 @@ MATRIX: tuple[Rule, ...] = (
     Rule("GET", "analytics/alert-rules/<int:rule_id>/", SUPERVISING, "read an alert rule"),
     Rule("PUT", "analytics/alert-rules/<int:rule_id>/", SUPERVISING, "change an alert rule"),
     Rule("DELETE", "analytics/alert-rules/<int:rule_id>/", SUPERVISING, "delete an alert rule"),
+    Rule("GET", "analytics/report-subscriptions/", SUPERVISING, "list e-mail report subscriptions"),
+    Rule("POST", "analytics/report-subscriptions/", SUPERVISING, "subscribe an address to an e-mail report"),
+    Rule("DELETE", "analytics/report-subscriptions/<int:subscription_id>/", SUPERVISING, "unsubscribe"),
     Rule("GET", "analytics/alerts/", SUPERVISING, "alert history"),
 )  # fmt: skip
 

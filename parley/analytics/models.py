@@ -174,3 +174,31 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} fired at {self.fired_at:%Y-%m-%d %H:%M}"
+
+
+class ReportFrequency(models.TextChoices):
+    DAILY = "daily"  # yesterday's figures, each morning
+    WEEKLY = "weekly"  # last Monday to Sunday's, on Mondays
+
+
+class ReportSubscription(models.Model):
+    """Someone who gets the dashboard's headline figures by e-mail on a schedule."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    frequency = models.CharField(max_length=8, choices=ReportFrequency.choices)
+    # The last day of the last period sent: the job sends each period once, and catches up
+    # with the latest one after downtime.
+    sent_through = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email", "frequency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "email", "frequency"], name="analytics_report_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.frequency})"

@@ -19,3 +19,11 @@ def fill_rollups() -> int:
 def evaluate_alerts() -> int:
     """Periodic (every minute): check the alert rules and deliver the ones that fire."""
     return alerts_evaluate(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def send_email_reports() -> int:
+    """Periodic (hourly): send the daily and weekly e-mail reports that are due."""
+    from parley.analytics.reports import reports_send
+
+    return reports_send(now=timezone.now())

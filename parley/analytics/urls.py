@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from parley.analytics import alerts_api, api, dashboard_api
+from parley.analytics import alerts_api, api, dashboard_api, reports_api
 
 urlpatterns: list[URLPattern] = [
     path("kpis/", api.KpiView.as_view()),
@@ -16,4 +16,9 @@ urlpatterns: list[URLPattern] = [
     path("alert-rules/", alerts_api.AlertRuleListView.as_view()),
     path("alert-rules/<int:rule_id>/", alerts_api.AlertRuleDetailView.as_view()),
     path("alerts/", alerts_api.AlertHistoryView.as_view()),
+    path("report-subscriptions/", reports_api.ReportSubscriptionListView.as_view()),
+    path(
+        "report-subscriptions/<int:subscription_id>/",
+        reports_api.ReportSubscriptionDetailView.as_view(),
+    ),
 ]

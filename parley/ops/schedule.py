@@ -48,6 +48,11 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         task="parley.analytics.tasks.evaluate_alerts",
         every=timedelta(minutes=1),
     ),
+    PeriodicJob(
+        name="analytics-email-reports",
+        task="parley.analytics.tasks.send_email_reports",
+        every=timedelta(hours=1),
+    ),
 )
 
 

@@ -223,6 +223,11 @@ def test_dashboard_charts_drill_down_and_alerts(
     expect(history).to_contain_text("Any volume today")
     expect(history).to_contain_text("Console: sent")
     expect(page.get_by_test_id("rule-row").filter(has_text="Any volume")).to_contain_text("Firing")
+    # and a weekly e-mail report for the manager
+    page.get_by_test_id("report-email").fill("manager@demo.parley.test")
+    page.get_by_test_id("report-frequency").select_option("weekly")
+    page.get_by_test_id("report-add").click()
+    expect(page.get_by_test_id("report-row")).to_contain_text("manager@demo.parley.test · Weekly")
     screenshot(page, "alerts")
 
     # An agent has neither page.

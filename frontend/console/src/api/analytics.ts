@@ -159,6 +159,13 @@ export interface AlertHistoryEntry {
   deliveries: Record<string, string>;
 }
 
+export interface ReportSubscription {
+  id: number;
+  email: string;
+  frequency: "daily" | "weekly";
+  sent_through: string | null;
+}
+
 function query(f: DashboardFilters): Record<string, string | number | null | undefined> {
   return { from: f.from, to: f.to, inbox: f.inbox, team: f.team, agent: f.agent, channel: f.channel };
 }
@@ -185,4 +192,9 @@ export const analyticsApi = {
     request<AlertRule>("PUT", `${base(slug)}/alert-rules/${id}/`, data),
   deleteRule: (slug: string, id: number) => http.delete(`${base(slug)}/alert-rules/${id}/`),
   history: (slug: string) => http.get<{ alerts: AlertHistoryEntry[] }>(`${base(slug)}/alerts/`),
+  subscriptions: (slug: string) =>
+    http.get<{ subscriptions: ReportSubscription[] }>(`${base(slug)}/report-subscriptions/`),
+  subscribe: (slug: string, email: string, frequency: string) =>
+    http.post<ReportSubscription>(`${base(slug)}/report-subscriptions/`, { email, frequency }),
+  unsubscribe: (slug: string, id: number) => http.delete(`${base(slug)}/report-subscriptions/${id}/`),
 };

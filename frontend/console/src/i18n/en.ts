@@ -1081,6 +1081,18 @@ const en = {
       bot_handovers: "Bot handovers",
     },
   },
+  reports: {
+    title: "E-mail reports",
+    help: "The dashboard's headline figures by e-mail: daily (yesterday) or weekly (last Monday to Sunday), in the workspace's time zone.",
+    email: "E-mail address",
+    frequency: "How often",
+    daily: "Daily",
+    weekly: "Weekly",
+    add: "Add",
+    remove: "Remove",
+    duplicate: "This address already gets this report.",
+    sentThrough: "sent up to {day}",
+  },
   errors: {
     generic: "Something went wrong: {detail}",
     forbidden: "Your role may not do this.",

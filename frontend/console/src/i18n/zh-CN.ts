@@ -1078,6 +1078,18 @@ const zhCN: MessageSchema = {
       bot_handovers: "机器人转人工次数",
     },
   },
+  reports: {
+    title: "邮件报表",
+    help: "按邮件发送看板的主要指标：每日（昨天）或每周（上周一至周日），按工作区时区计算。",
+    email: "邮箱地址",
+    frequency: "频率",
+    daily: "每日",
+    weekly: "每周",
+    add: "添加",
+    remove: "移除",
+    duplicate: "该地址已订阅此报表。",
+    sentThrough: "已发送至 {day}",
+  },
   errors: {
     generic: "出错了：{detail}",
     forbidden: "您的角色无权执行此操作。",
