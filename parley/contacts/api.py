@@ -44,6 +44,7 @@ class ContactListView(WorkspaceAPIView):
     """Find contacts by an exact phone number or ID number (blind index, no decryption)."""
 
     @extend_schema(
+        operation_id="v1_workspaces_contacts_list",
         parameters=[OpenApiParameter("phone", str), OpenApiParameter("id_number", str)],
         responses=None,
     )
