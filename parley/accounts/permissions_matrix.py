@@ -47,6 +47,14 @@ MATRIX: tuple[Rule, ...] = (
     Rule("POST", "attachments/", EVERYONE, "upload an attachment"),
     Rule("GET", "search/", EVERYONE, "search history"),
     Rule("GET", "contacts/<int:contact_id>/", EVERYONE, "contact panel"),
+    Rule("PATCH", "contacts/<int:contact_id>/", EVERYONE, "edit a contact (name, e-mail, phone, ID number)"),
+    Rule("GET", "contacts/", EVERYONE, "find contacts by phone or ID number (blind index)"),
+    # privacy and audit (docs/security.md)
+    Rule("POST", "privacy/messages/<int:message_id>/reveal/", SUPERVISING, "reveal a message's masked personal data (audited)"),
+    Rule("POST", "privacy/contacts/<int:contact_id>/reveal/", SUPERVISING, "reveal a contact's phone, ID number or e-mail (audited)"),
+    Rule("GET", "audit/", MANAGERS, "search the audit log"),
+    Rule("GET", "audit/export/", MANAGERS, "export the audit log (audited)"),
+    Rule("GET", "audit/verify/", MANAGERS, "check the audit log's hash chain"),
     Rule("GET", "csat/", EVERYONE, "CSAT results"),
     # quick replies
     Rule("GET", "canned-responses/", EVERYONE, "list quick replies"),

@@ -17,7 +17,7 @@ from tests.conftest import World, client_for
 
 
 def body_of(response: Any) -> bytes:
-    return b"".join(response.streaming_content)
+    return bytes(response.content)
 
 
 def url(world: World, path: str = "") -> str:
