@@ -1,9 +1,32 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
 from parley.accounts.models import ApiToken, AuditEvent, Member, Team, User, Workspace
+from parley.accounts.services import audit_record
+
+
+def audit_admin_role_change(request: HttpRequest, member: Member, old_role: str | None) -> None:
+    """A role set in the admin site is audited like one set through the API: by the acting
+    user's membership in that workspace when they have one, naming the admin user either way."""
+    if old_role == member.role:
+        return
+    actor = (
+        Member.objects.filter(workspace_id=member.workspace_id, user_id=request.user.pk).first()
+        if request.user.pk is not None
+        else None
+    )
+    audit_record(
+        workspace=member.workspace,
+        actor=actor,
+        action="member.added" if old_role is None else "member.role_changed",
+        target=member,
+        data={"from": old_role, "to": member.role, "via": "admin site", "by": str(request.user)},
+    )
 
 
 @admin.register(User)
@@ -32,6 +55,15 @@ class WorkspaceAdmin(admin.ModelAdmin[Workspace]):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MemberInline]
 
+    def save_formset(self, request: Any, form: Any, formset: Any, change: Any) -> None:
+        olds = {
+            f.instance.pk: f.initial.get("role") for f in formset.forms if f.instance.pk is not None
+        }
+        super().save_formset(request, form, formset, change)
+        if formset.model is Member:
+            for member in formset.new_objects + [o for o, _ in formset.changed_objects]:
+                audit_admin_role_change(request, member, olds.get(member.pk))
+
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin[Member]):
@@ -39,6 +71,11 @@ class MemberAdmin(admin.ModelAdmin[Member]):
     list_filter = ["role", "workspace"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request: Any, obj: Member, form: Any, change: bool) -> None:
+        old = Member.objects.filter(pk=obj.pk).values_list("role", flat=True).first()
+        super().save_model(request, obj, form, change)
+        audit_admin_role_change(request, obj, old)
 
 
 @admin.register(Team)
@@ -58,6 +95,9 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ["created_at", "workspace", "actor", "action", "target_type", "target_id"]
     list_filter = ["action", "workspace"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False  # entries are written by audit_record, chained
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False  # the audit trail is append-only

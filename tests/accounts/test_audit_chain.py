@@ -169,3 +169,33 @@ def test_adding_a_member_and_changing_a_role_are_audited(world: World) -> None:
         ("member.added", {"role": "agent"}, world.owner),
         ("member.role_changed", {"from": "agent", "to": "supervisor"}, world.owner),
     ]
+
+
+def test_a_role_changed_in_the_admin_site_is_audited(world: World) -> None:
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+    member = world.agent
+    response = client.post(
+        f"/admin/accounts/member/{member.pk}/change/",
+        {
+            "user": member.user_id,
+            "workspace": member.workspace_id,
+            "role": "supervisor",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    entry = AuditEvent.objects.get(action="member.role_changed", target_id=str(member.pk))
+    assert entry.data == {
+        "from": "agent",
+        "to": "supervisor",
+        "via": "admin site",
+        "by": staff.email,
+    }
+    assert client.get("/admin/accounts/auditevent/add/").status_code == 403
+    assert audit_chain_verify(workspace=world.workspace).intact
