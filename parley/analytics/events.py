@@ -3,8 +3,8 @@
 Services call these explicitly, inside their own transaction, at the moment something happens
 (no signals, no model callbacks): the fact is stored if and only if the change commits. Each
 call is one INSERT, except inside ``events_batched`` (bulk actions), where one INSERT stores all
-the block's events at its end. The rollup job (parley/analytics/rollups.py) turns them into per-hour and
-per-day tables.
+the block's events at its end. The rollup job (parley/analytics/rollups.py) turns them into
+per-hour and per-day tables.
 """
 
 from __future__ import annotations
