@@ -14,8 +14,8 @@ from parley.automation.demo import automation_demo_seed
 from parley.bot.demo import kb_demo_seed
 from parley.conversations.models import CannedResponse, CannedScope
 from parley.inboxes.models import Inbox, InboxKind
-from parley.tickets.sla.demo import sla_demo_seed
 from parley.quality.demo import demo_scorecard
+from parley.tickets.sla.demo import sla_demo_seed
 
 DEMO_PASSWORD = "parley-demo"
 DEMO_INBOX_KEY = "demo"
