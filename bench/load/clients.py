@@ -1,8 +1,8 @@
 """One widget visitor and one agent console, as a browser would drive them (wire contract v1):
 connect, hello (with resume after a drop), frames both ways, reconnect with backoff.
 
-The visitor puts its client_id and the wall-clock send time in the message body, so an agent in
-another client process can measure visitor→agent delivery latency (one machine, one clock).
+The visitor notes the wall-clock time it sent each client_id and the agent the time it first got
+it, in whichever client process: the parent subtracts them (one machine, one clock).
 """
 
 from __future__ import annotations
@@ -33,18 +33,8 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-def message_body(client_id: str, sent_ns: int) -> str:
-    return f"{BODY_PREFIX} {client_id} {sent_ns}"
-
-
-def parse_body(body: str) -> tuple[str, int] | None:
-    parts = body.split(" ")
-    if len(parts) != 3 or parts[0] != BODY_PREFIX:
-        return None
-    try:
-        return parts[1], int(parts[2])
-    except ValueError:
-        return None
+def message_body(client_id: str) -> str:
+    return f"{BODY_PREFIX} message {client_id[:8]}: where is my order? 我的订单到哪里了？"
 
 
 @dataclass
@@ -181,7 +171,7 @@ class Visitor(Socketed):
             "type": "message.create",
             "client_id": outgoing.client_id,
             "conversation": self.conversation,
-            "body": message_body(outgoing.client_id, outgoing.sent_ns),
+            "body": message_body(outgoing.client_id),
         }
         with contextlib.suppress(ConnectionClosed):  # resent after the reconnect
             await ws.send(json.dumps(frame))
@@ -204,9 +194,9 @@ class Visitor(Socketed):
 @dataclass
 class Agent(Socketed):
     inbox: int = 0
-    # client_id → number of times it arrived; the first arrival's latency in ns.
+    # client_id → number of times it arrived; the wall-clock ns of its first arrival.
     received: dict[str, int] = field(default_factory=dict)
-    latency: dict[str, int] = field(default_factory=dict)
+    arrived: dict[str, int] = field(default_factory=dict)
     # Every seq seen per conversation, to resume from the last one without a gap.
     seqs: dict[int, set[int]] = field(default_factory=dict)
     contiguous: dict[int, int] = field(default_factory=dict)
@@ -221,14 +211,15 @@ class Agent(Socketed):
         self.track_seq(int(frame["conversation"]), int(message["seq"]))
         if message.get("sender", {}).get("type") != "contact":
             return
-        parsed = parse_body(message.get("body", ""))
-        if parsed is None:
+        # The frame's client_id names the message; the body may be masked for staff (personal
+        # data such as long numbers), so nothing is read from it.
+        client_id = message.get("client_id")
+        if not client_id:
             return
-        client_id, sent_ns = parsed
         count = self.received.get(client_id, 0)
         self.received[client_id] = count + 1
         if count == 0:
-            self.latency[client_id] = now_ns() - sent_ns
+            self.arrived[client_id] = now_ns()
 
     def track_seq(self, conversation: int, seq: int) -> None:
         seen = self.seqs.setdefault(conversation, set())

@@ -256,7 +256,7 @@ async def run_slice(
             {
                 "inbox": a.inbox,
                 "received": a.received,
-                "latency": a.latency,
+                "arrived": a.arrived,
                 "drops": a.drops,
                 "resumes": a.resumes,
                 "welcomed": a.connects > 0,
