@@ -149,7 +149,9 @@ def merge(plan: Plan, target: Target, reports: list[dict[str, Any]]) -> dict[str
                 continue  # not this run's message
             deliveries += 1
             duplicates += count - 1
-            latencies.setdefault(phase_of[client_id], []).append(agent["latency"][client_id] / 1e6)
+            latencies.setdefault(phase_of[client_id], []).append(
+                (agent["arrived"][client_id] - sent_ns[client_id]) / 1e6
+            )
     delivered_everywhere = {c for c in acked if c not in undelivered}
 
     ack_latency: dict[str, list[float]] = {}
