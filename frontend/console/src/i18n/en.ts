@@ -55,6 +55,7 @@ const en = {
     alerts: "Alerts",
     automation: "Automation",
     macros: "Macros",
+    groups: { work: "Work", team: "Team", setup: "Setup" },
     signedInAs: "Signed in as {name}",
   },
   connection: {

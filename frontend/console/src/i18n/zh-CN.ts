@@ -56,6 +56,7 @@ const zhCN: MessageSchema = {
     alerts: "告警",
     automation: "自动化",
     macros: "宏",
+    groups: { work: "工作", team: "团队", setup: "设置" },
     signedInAs: "当前用户：{name}",
   },
   connection: {
