@@ -283,7 +283,9 @@ class Parley:
         )
 
     def stop(self) -> None:
-        terminate(self.web)
+        web = getattr(self, "web", None)  # None when the start failed before serving
+        if web is not None:
+            terminate(web)
         for process in self.processes:
             terminate(process)
         self.database.drop()
