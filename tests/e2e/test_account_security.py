@@ -182,6 +182,9 @@ def test_forgotten_password_reset_by_email_and_a_lockout_message(
             page = context.new_page()
             page.goto(f"{live.url}/app/login")
             page.get_by_role("link", name="Forgot your password?").click()
+            # The page's chunk loads lazily: fill the form only once it is the one shown, not
+            # the sign-in form still on screen.
+            expect(page.get_by_role("button", name="Send the link")).to_be_visible()
             page.get_by_label("E-mail").fill(AGENT1)
             page.get_by_role("button", name="Send the link").click()
             expect(page.get_by_test_id("reset-sent")).to_be_visible(timeout=20000)
