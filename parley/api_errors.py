@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as default_csrf_failure
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from parley.errors import ApplicationError, ErrorCode
 
@@ -25,6 +27,14 @@ DRF_CODES = {
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.http_status, headers=exc.headers or None)
+    if isinstance(exc, DataError):
+        # The database refused a value the edge let through (PostgreSQL: a NUL character in
+        # text, an id beyond bigint): bad input, not a server fault. Nothing was stored.
+        set_rollback()
+        return Response(
+            {"code": ErrorCode.INVALID, "detail": "A value is not valid here."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -198,3 +198,11 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
         settings.PARLEY_PUBLIC_URL = "https://help.parley.test"
         settings.PARLEY_EMAIL_NOTIFICATIONS = True
         yield mailbox
+
+
+def audit_lock_queries() -> int:
+    """Queries the audit chain's lock adds to a change that writes audit records: PostgreSQL
+    takes an advisory lock (one query); SQLite's write transaction already serialises them."""
+    from django.db import connection
+
+    return 1 if connection.vendor == "postgresql" else 0

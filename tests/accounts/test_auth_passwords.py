@@ -96,9 +96,10 @@ def test_changing_the_password_logs_out_every_other_session(world, logged_in, ma
     assert AuditEvent.objects.filter(action="auth.password_changed", actor=world.agent).exists()
 
 
-def test_seeded_demo_passwords_are_not_checked_against_the_rules(db):
+def test_seeded_demo_passwords_are_not_checked_against_the_rules(db, settings):
     from django.contrib.auth import authenticate
 
+    settings.PARLEY_DEMO = True  # the demo is seeded in the embedded mode only
     from parley.ops.demo import DEMO_PASSWORD, demo_seed
 
     demo_seed(port=8000)

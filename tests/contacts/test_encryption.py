@@ -159,6 +159,7 @@ def test_production_refuses_to_run_without_keys(settings) -> None:
 
 
 def test_the_embedded_mode_generates_a_key_into_the_data_dir(settings, tmp_path) -> None:
+    settings.PRODUCTION = False
     settings.PARLEY_ENCRYPTION_KEYS = []
     settings.DATA_DIR = tmp_path
     token = encryption.encrypt("hello")
