@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from channels.layers import channel_layers
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
@@ -52,9 +53,28 @@ def plain_static_storage(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_background_training_between_tests(settings) -> None:
+    """A knowledge-base change in a transactional test queues an intent-model training on the
+    embedded runner's thread; with the product's 10 s delay it could fire during a later test.
+    An hour keeps it out of the session; tests of the runner set their own delay."""
+    settings.PARLEY_BOT_TRAIN_DELAY = 3600.0
+    settings.PARLEY_BOT_TRAIN_MAX_WAIT = 7200.0
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     # Rate-limit counters live in the cache; each test starts with none.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Iterator[None]:
+    """Each async test runs on an event loop of its own, and Channels' Redis layer keeps asyncio
+    locks bound to the loop that first used them: a layer carried into the next test's loop can
+    fail there ("bound to a different event loop"). A process has one loop for life; a test run
+    gets a new layer per test."""
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
