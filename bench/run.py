@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import widget
-from bench.scenarios import SCENARIOS, Options, machine
+from bench.scenarios import SCENARIOS, VARIANTS, Options, machine
 from bench.servers import drop_template
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -86,7 +86,9 @@ def markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
         "| " + " | ".join("---" for _ in HEADINGS) + " |",
     ]
     columns = list(COLUMNS)
-    extra = {"before": "Parley before the change", "pool": "Parley, PARLEY_DB_POOL_SIZE=10"}
+    extra = {"before": "Parley before the change"} | {
+        name: heading for name, (heading, _) in VARIANTS.items()
+    }
     for name, heading in reversed(extra.items()):
         if any(name in row for row in result["rows"]):
             # Variants of Parley beside it: an older commit, an optional setting.

@@ -32,17 +32,26 @@ class Options:
     before: Path | None = None
 
 
+# Variants of Parley that run beside it as targets of their own: a heading and the environment.
+VARIANTS: dict[str, tuple[str, dict[str, str]]] = {
+    "pool": ("Parley, PARLEY_DB_POOL_SIZE=10", {"PARLEY_DB_POOL_SIZE": "10"}),
+    "nopool": ("Parley, no connection pool", {"PARLEY_DB_POOL_SIZE": "0"}),
+    "pubsub": ("Parley, pub/sub channel layer", {"PARLEY_CHANNEL_LAYER": "pubsub"}),
+    "core": ("Parley, core channel layer", {"PARLEY_CHANNEL_LAYER": "core"}),
+}
+
+
 def make_server(name: str, options: Options, *, inboxes: int, agents: int, workers: int) -> Server:
     if name == "parley":
         return Parley(workers=workers, inboxes=inboxes, agents=agents)
-    if name == "pool":
-        # Parley with the optional PostgreSQL connection pool (off by default).
+    if name in VARIANTS:
+        # Parley with one setting changed from its default.
         return Parley(
             workers=workers,
             inboxes=inboxes,
             agents=agents,
-            name="pool",
-            extra_env={"PARLEY_DB_POOL_SIZE": "10"},
+            name=name,
+            extra_env=VARIANTS[name][1],
         )
     if name == "before" and options.before is not None:
         return Parley(
@@ -418,7 +427,7 @@ def storm(options: Options) -> Result:
     )
     kill_after = plan.warmup_seconds + 5.0
     runs: dict[str, Result] = {}
-    for name in [t for t in options.targets if t in {"parley", "before", "pool"}]:
+    for name in [t for t in options.targets if t in {"parley", "before", *VARIANTS}]:
         server = make_server(name, options, inboxes=2, agents=4, workers=options.workers)
         assert isinstance(server, Parley)
         runs[name] = storm_run(server, plan, kill_after)
@@ -512,7 +521,7 @@ def row(
     out: dict[str, Any] = {
         "measure": measure,
         **{n: values.get(n, "n/a") for n in ("parley", "b1", "b2")},
-        **{n: values[n] for n in ("before", "pool") if n in values},
+        **{n: values[n] for n in ("before", *VARIANTS) if n in values},
     }
     if ratio:
         for base in ("b1", "b2"):

@@ -27,9 +27,11 @@ DRF_CODES = {
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.http_status, headers=exc.headers or None)
-    if isinstance(exc, DataError):
+    if isinstance(exc, DataError | OverflowError):
         # The database refused a value the edge let through (PostgreSQL: a NUL character in
-        # text, an id beyond bigint): bad input, not a server fault. Nothing was stored.
+        # text, an id beyond bigint, a DataError; SQLite: an integer beyond 64 bits, which its
+        # driver refuses with an OverflowError): bad input, not a server fault. Nothing was
+        # stored.
         set_rollback()
         return Response(
             {"code": ErrorCode.INVALID, "detail": "A value is not valid here."},

@@ -14,9 +14,16 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from parley.conversations.consumers import AgentConsumer, WidgetConsumer  # noqa: E402
+from parley.conversations.consumers.warmup import warm_up  # noqa: E402
+
+# What the first message would load (late imports, jieba's dictionary): loaded now, once per
+# process, rather than while a visitor waits (production; PARLEY_WARM_UP).
+if settings.PARLEY_WARM_UP:
+    warm_up()
 
 # Channels routes ASGI apps with Django's `path`, whose stubs only know views: hence the Any.
 agent_app: Any = AllowedHostsOriginValidator(AuthMiddlewareStack(AgentConsumer.as_asgi()))

@@ -42,6 +42,8 @@ class ErrorCode(StrEnum):
     TWO_FACTOR_STATE = "two_factor_state"
     RESET_LINK_INVALID = "reset_link_invalid"
     IDENTITY_UNVERIFIED = "identity_unverified"
+    CONSENT_REQUIRED = "consent_required"
+    CONFIRMATION_REQUIRED = "confirmation_required"
 
 
 HTTP_STATUS = {
@@ -50,6 +52,7 @@ HTTP_STATUS = {
     ErrorCode.PERMISSION_DENIED: 403,
     ErrorCode.ORIGIN_NOT_ALLOWED: 403,
     ErrorCode.IDENTITY_UNVERIFIED: 403,
+    ErrorCode.CONSENT_REQUIRED: 403,
     ErrorCode.NOT_AUTHENTICATED: 401,
     ErrorCode.INVALID_TOKEN: 401,
     ErrorCode.INVALID_CREDENTIALS: 400,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "parley.bot",
     "parley.quality",
     "parley.analytics",
+    "parley.compliance",
     "parley.ops",
 ]
 
@@ -95,9 +96,10 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 if RUN.database_url:
+    # The connection pool is on by default: see database_settings for its size.
     DATABASES: dict[str, Any] = {
         "default": database_settings(
-            RUN.database_url, pool_size=int(os.environ.get("PARLEY_DB_POOL_SIZE") or 0)
+            RUN.database_url, pool_size=int(os.environ.get("PARLEY_DB_POOL_SIZE", "20") or 0)
         )
     }
 else:
@@ -118,22 +120,36 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads per web process that run the sockets' database calls side by side on PostgreSQL
+# (parley/conversations/consumers/database.py); each holds a connection only during a call.
+PARLEY_SOCKET_DB_THREADS = int(os.environ.get("PARLEY_SOCKET_DB_THREADS") or 8)
+# Load what the first message would load as each web process starts (consumers/warmup.py).
+PARLEY_WARM_UP = env_bool("PARLEY_WARM_UP", PRODUCTION)
 
 # --- real time, cache and background jobs ------------------------------------------------
 CHANNEL_PREFIX = os.environ.get("PARLEY_CHANNEL_PREFIX", "parley")
+# channels-redis' layer (docs/operations.md, "Sizing and tuning"): "core" keeps a list per
+# channel in Redis (capacity, expiry; a group send reads the group, then writes each member's
+# list), "pubsub" PUBLISHes once per group send to the processes that SUBSCRIBEd to it.
+PARLEY_CHANNEL_LAYER = os.environ.get("PARLEY_CHANNEL_LAYER", "core")
 if RUN.redis_url:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # No socket timeout: the layer's receive blocks on Redis by design, and redis-py's
-                # default 5 s timeout would close every idle socket (channels_redis#422).
-                "hosts": [{"address": RUN.redis_url, "socket_timeout": None}],
-                "prefix": CHANNEL_PREFIX,
-                "capacity": 1000,
-            },
+    # No socket timeout: the layer's receive blocks on Redis by design, and redis-py's default
+    # 5 s timeout would close every idle socket (channels_redis#422).
+    _redis_hosts = [{"address": RUN.redis_url, "socket_timeout": None}]
+    if PARLEY_CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": _redis_hosts, "prefix": CHANNEL_PREFIX},
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": _redis_hosts, "prefix": CHANNEL_PREFIX, "capacity": 1000},
+            }
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -288,6 +304,10 @@ PARLEY_BOT_GENERATION_ALLOWED_HOSTS = [
     for h in os.environ.get("PARLEY_BOT_GENERATION_ALLOWED_HOSTS", "").split(",")
     if h.strip()
 ]
+# The intent model trains this many seconds after the last of a burst of knowledge-base
+# changes, and at most this long after the first (docs/bot-engine.md "Training after a change").
+PARLEY_BOT_TRAIN_DELAY = float(os.environ.get("PARLEY_BOT_TRAIN_DELAY") or 10)
+PARLEY_BOT_TRAIN_MAX_WAIT = float(os.environ.get("PARLEY_BOT_TRAIN_MAX_WAIT") or 300)
 # Host names and CIDR ranges every outbound fetch may reach although they are private
 # (parley/outbound.py; docs/security.md "Outbound requests").
 PARLEY_OUTBOUND_ALLOWLIST = env_list("PARLEY_OUTBOUND_ALLOWLIST")

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from parley.accounts import api as accounts_api
 from parley.accounts.auth.workspace_api import WorkspaceSecurityView
 from parley.bot import urls as bot_urls
+from parley.compliance import api as compliance_api
 from parley.contacts import api as contacts_api
 from parley.conversations import api as conversations_api
 from parley.conversations import canned_api, csat_api, files
@@ -90,6 +91,7 @@ widget_api_v1 = [
         inboxes_api.WidgetConversationMessagesView.as_view(),
     ),
     path("conversations/<int:conversation_id>/csat", csat_api.WidgetCsatView.as_view()),
+    path("consent", compliance_api.WidgetConsentView.as_view()),
     *bot_urls.widget_help,
 ]
 

@@ -56,6 +56,9 @@ METRIC_SOURCES: dict[str, tuple[str, str]] = {
     AlertMetric.ABANDONED: (EventKind.ABANDONED, "count"),
     AlertMetric.TRANSFERS: (EventKind.TRANSFERRED, "count"),
     AlertMetric.BOT_HANDOVERS: (EventKind.BOT_HANDOVER, "count"),
+    AlertMetric.NEGATIVE_MESSAGES: (EventKind.MESSAGE_NEGATIVE, "count"),
+    # negative / scored customer messages (parley/analytics/sentiment): a share, 0..1
+    AlertMetric.NEGATIVE_SHARE: (EventKind.MESSAGE_NEGATIVE, "share"),
 }
 MAX_WINDOW_MINUTES = 7 * 24 * 60
 WEBHOOK_TIMEOUT = 5
@@ -99,6 +102,8 @@ def _clean(data: RuleInput, workspace_id: int) -> dict[str, Any]:
         errors["window_minutes"] = f"1 to {MAX_WINDOW_MINUTES}"
     if not 0 <= data.cooldown_minutes <= MAX_WINDOW_MINUTES:
         errors["cooldown_minutes"] = f"0 to {MAX_WINDOW_MINUTES}"
+    if data.metric == AlertMetric.VOLUME_ABOVE_FORECAST and (data.inbox_id or data.team_id):
+        errors["metric"] = "workspace-wide: no inbox or team"  # as the forecast is
     if errors:
         raise ApplicationError(ErrorCode.INVALID, "The alert rule is not valid.", fields=errors)
     from parley.accounts.models import Team
@@ -188,6 +193,10 @@ def alert_rule_delete(*, actor: Member, rule: AlertRule) -> None:
 
 def metric_value(*, rule: AlertRule, start: datetime, end: datetime) -> float | None:
     """The rule's metric over [start, end); None when a mean has nothing to average."""
+    if rule.metric == AlertMetric.VOLUME_ABOVE_FORECAST:
+        from parley.analytics.insights.alerting import volume_vs_forecast
+
+        return volume_vs_forecast(workspace_id=rule.workspace_id, start=start, end=end)
     kind, how = METRIC_SOURCES[rule.metric]
     events = ReportingEvent.objects.filter(
         workspace_id=rule.workspace_id, kind=kind, occurred_at__gte=start, occurred_at__lt=end
@@ -198,6 +207,10 @@ def metric_value(*, rule: AlertRule, start: datetime, end: datetime) -> float | 
         events = events.filter(team_id=rule.team_id)
     if how == "count":
         return float(events.aggregate(n=Count("pk"))["n"])
+    if how == "share":
+        from parley.analytics.sentiment.alerting import negative_share
+
+        return negative_share(rule=rule, start=start, end=end)
     mean = events.exclude(value=None).aggregate(m=Avg("value"))["m"]
     return float(mean) if mean is not None else None
 
@@ -337,7 +350,8 @@ def _send_webhook(rule: AlertRule, payload: dict[str, Any]) -> str:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
+        # An http(s) URL that check_outbound_url accepted above.
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310  # nosec B310
             return str(response.status)
     except urllib.error.HTTPError as exc:
         return f"failed: HTTP {exc.code}"

@@ -22,6 +22,7 @@ from parley.analytics.metrics import (
 from parley.analytics.models import ReportingEvent
 from parley.conversations.models import Conversation, Status
 from parley.inboxes.models import Inbox
+from parley.privacy.mask import mask_text
 from parley.routing.selectors import agents_of
 
 DRILL_LIMIT = 200
@@ -177,7 +178,7 @@ def drilldown(
         {
             "id": c.pk,
             "status": c.status,
-            "topic": c.topic,
+            "topic": mask_text(c.topic),
             "contact": c.contact.name or c.contact.email or f"#{c.contact_id}",
             "assignee": c.assignee.name if c.assignee else None,
             "inbox": c.inbox.name,

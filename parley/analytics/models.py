@@ -27,6 +27,9 @@ class EventKind(models.TextChoices):
     SLA_MET = "sla_met"
     BOT_ANSWERED = "bot_answered"
     BOT_HANDOVER = "bot_handover"
+    MESSAGE_SCORED = "message_scored"  # a customer message was scored; value: its score -1..1
+    MESSAGE_NEGATIVE = "message_negative"  # ... and it was negative
+    TURNED_NEGATIVE = "turned_negative"  # a conversation's running sentiment became negative
 
 
 class ReportingEvent(models.Model):
@@ -122,6 +125,10 @@ class AlertMetric(models.TextChoices):
     ABANDONED = "abandoned"
     TRANSFERS = "transfers"
     BOT_HANDOVERS = "bot_handovers"
+    NEGATIVE_MESSAGES = "negative_messages"  # count of negative customer messages
+    NEGATIVE_SHARE = "negative_share"  # negative / scored customer messages, 0..1
+    # conversations created in the window / the latest forecast's expected count (e.g. 1.5)
+    VOLUME_ABOVE_FORECAST = "volume_vs_forecast"
 
 
 class Comparison(models.TextChoices):
@@ -202,3 +209,142 @@ class ReportSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.frequency})"
+
+
+# --- sentiment (parley/analytics/sentiment/) ------------------------------------------------
+
+
+class SentimentLabel(models.TextChoices):
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+class SentimentTrend(models.TextChoices):
+    IMPROVING = "improving"
+    STEADY = "steady"
+    WORSENING = "worsening"
+
+
+class SentimentModelVersion(models.Model):
+    """One trained sentiment model of a workspace. At most one is active; training writes a new
+    row and moves ``active`` to it in one transaction, so scoring always reads a whole model.
+    Old versions stay for comparison and rollback."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    trained_on_count = models.PositiveIntegerField()
+    # Where the training texts came from (["seed"], ["waimai_10k.csv", ...]) and held-out scores.
+    sources = models.JSONField(default=list)
+    metrics = models.JSONField(default=dict)
+    # Bytes written by SentimentModel.dumps(); only ever loaded from this table.
+    artifact = models.BinaryField()
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "version"], name="sentiment_model_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["workspace"],
+                condition=models.Q(active=True),
+                name="sentiment_model_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"sentiment model v{self.version}"
+
+
+class MessageSentiment(models.Model):
+    """The score of one customer message (written by the scoring job, never on the request)."""
+
+    message = models.OneToOneField(
+        "conversations.Message", on_delete=models.CASCADE, related_name="sentiment"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField(max_length=8, choices=SentimentLabel.choices)
+    score = models.FloatField()  # -1 (negative) .. 1 (positive): P(positive) - P(negative)
+    model_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "created_at"], name="analytics_msgsent_when"),
+            models.Index(fields=["conversation"], name="analytics_msgsent_conv"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.score:+.2f})"
+
+
+class ConversationSentiment(models.Model):
+    """A conversation's running sentiment: the recency-weighted mean of its customer messages'
+    scores, its trend over the last messages, and when it first turned negative."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="sentiment"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(default=0.0)
+    label = models.CharField(
+        max_length=8, choices=SentimentLabel.choices, default=SentimentLabel.NEUTRAL
+    )
+    trend = models.CharField(
+        max_length=9, choices=SentimentTrend.choices, default=SentimentTrend.STEADY
+    )
+    turned_negative_at = models.DateTimeField(null=True, blank=True)
+    messages_scored = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "label"], name="analytics_convsent_label"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.score:+.2f}, {self.trend})"
+
+
+# --- mining snapshots (parley/analytics/insights/) -------------------------------------------
+
+
+class MiningKind(models.TextChoices):
+    TOPICS = "topics"  # keywords per week, topics, what is new this week
+    RULES = "rules"  # association rules over tags, intents, topics and products
+    FORECAST = "forecast"  # hourly volume for the next 14 days, its backtest, handle time
+    DAY_SHAPES = "day_shapes"  # typical intraday profiles
+
+
+class MiningSnapshot(models.Model):
+    """One computed mining result of a workspace: the pages read the latest per kind and never
+    scan live messages. Written by the nightly job or a supervisor's "recompute now"."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=MiningKind.choices)
+    params = models.JSONField(default=dict)  # the settings it was computed with
+    result = models.JSONField(default=dict)
+    # Empty when computed; else why there is no result (e.g. "not_enough_data").
+    status = models.CharField(max_length=32, blank=True, default="")
+    computed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["workspace", "kind", "-computed_at"], name="analytics_mining_latest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+# --- customer profiles and churn (parley/analytics/customers/) --------------------------------
+
+from parley.analytics.customers.models import ChurnModel, ContactProfile  # noqa: E402, F401

@@ -20,6 +20,7 @@ class Facts:
     conversation: Conversation
     message: Message | None
     now: datetime
+    event_key: str = ""
 
     @cached_property
     def tags(self) -> set[str]:
@@ -28,6 +29,13 @@ class Facts:
     @cached_property
     def open_now(self) -> bool:
         return hours.is_open(hours=inbox_business_hours(inbox=self.conversation.inbox), at=self.now)
+
+    @cached_property
+    def sentiment(self) -> str | None:
+        """The conversation's stored sentiment label (parley/analytics/sentiment), if scored."""
+        from parley.analytics.sentiment.selectors import conversation_sentiment_label
+
+        return conversation_sentiment_label(conversation_id=self.conversation.pk)
 
     def forget_tags(self) -> None:
         """An earlier rule of the chain changed the tags: read them again when asked."""
@@ -63,6 +71,10 @@ def condition_holds(condition: dict[str, Any], facts: Facts) -> bool:
         return have == want if op == "equals" else want in have
     if kind == "business_hours":
         return facts.open_now == (op == "within")
+    if kind == "sentiment":
+        if op == "turned_negative":
+            return facts.event_key.startswith("sentiment.turned_negative")
+        return facts.sentiment == value
     return False
 
 

@@ -71,7 +71,9 @@ def run_rules(
         return []
     runs: list[RuleRun] = []
     with _running_chain() as chain:
-        facts = Facts(conversation=conversation, message=message, now=timezone.now())
+        facts = Facts(
+            conversation=conversation, message=message, now=timezone.now(), event_key=event_key
+        )
         done = set(
             RuleRun.objects.filter(
                 conversation=conversation, event_key=event_key, rule__in=rules

@@ -60,6 +60,31 @@ def automation_after_update(*, conversation: Conversation, changed: list[str]) -
     _run(conversation, rules, Event.CONVERSATION_UPDATED, f"update:{uuid.uuid4().hex}", None)
 
 
+def automation_after_sentiment(*, conversation: Conversation, event_key: str) -> None:
+    """The scoring job found the conversation turned negative (parley/analytics/sentiment):
+    the "conversation updated" rules run, with ``sentiment`` conditions able to tell this
+    event (``turned_negative``) from a member's change. Runs on the conversation row locked."""
+    if chain_running():
+        return
+    rules = list(
+        Rule.objects.filter(
+            workspace_id=conversation.workspace_id,
+            active=True,
+            event=Event.CONVERSATION_UPDATED,
+        ).order_by("position", "pk")
+    )
+    if not rules:
+        return
+    locked = (
+        Conversation.objects.select_for_update()
+        .select_related("inbox", "contact")
+        .filter(pk=conversation.pk, spam=False)
+        .first()
+    )
+    if locked is not None:
+        _run(locked, rules, Event.CONVERSATION_UPDATED, event_key, None)
+
+
 def _is_first_customer_message(conversation: Conversation, message: Message) -> bool:
     return not (
         Message.objects.filter(conversation=conversation, sender_type=SenderType.CONTACT)

@@ -33,7 +33,11 @@ CONDITION_OPS: dict[str, set[str]] = {
     "priority": {"is", "at_least"},
     "contact_attribute": {"equals", "contains"},
     "business_hours": {"within", "outside"},
+    # the conversation's sentiment (parley/analytics/sentiment): its current label, or the
+    # event of it turning negative
+    "sentiment": {"is", "turned_negative"},
 }
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 RULE_ACTIONS = {
     "assign_team",
@@ -135,6 +139,10 @@ def clean_conditions(*, workspace_id: int, raw: Any) -> list[dict[str, Any]]:
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 raise _invalid(f"{where}.value", "text or a number")
             out["value"] = _text(str(value), f"{where}.value", WORD_MAX)
+        elif field == "sentiment" and op == "is":
+            if value not in SENTIMENT_LABELS:
+                raise _invalid(f"{where}.value", "one of " + ", ".join(SENTIMENT_LABELS))
+            out["value"] = value
         cleaned.append(out)
     return cleaned
 

@@ -167,6 +167,22 @@ class IntentModelVersion(models.Model):
         return f"intent model v{self.version}"
 
 
+class IntentTrainingRequest(models.Model):
+    """A knowledge-base change the intent model has not been trained on yet (one row per
+    workspace). Each change pushes ``due_at`` a little later, so a burst of edits trains once,
+    after the last one; ``first_requested_at`` bounds the wait while edits keep coming.
+    Training deletes the row when it starts (services/intent_training.py)."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    first_requested_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}: due {self.due_at:%Y-%m-%d %H:%M:%S}"
+
+
 # --- bot conversations (parley/bot/conversation/) ------------------------------------------
 
 

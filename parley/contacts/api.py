@@ -16,7 +16,7 @@ from parley.api_base import WorkspaceAPIView
 from parley.contacts import selectors, services
 from parley.contacts.models import Contact
 from parley.errors import ApplicationError, ErrorCode
-from parley.privacy.mask import mask_data, mask_field
+from parley.privacy.mask import mask_data, mask_field, mask_text
 
 
 def contact_profile(contact: Contact) -> dict[str, Any]:
@@ -77,7 +77,7 @@ class ContactDetailView(WorkspaceAPIView):
                         "id": c.pk,
                         "status": c.status,
                         "inbox": {"id": c.inbox_id, "name": c.inbox.name},
-                        "topic": c.topic,
+                        "topic": mask_text(c.topic),
                         "last_seq": c.last_seq,
                         "last_activity_at": c.last_activity_at.isoformat(),
                         "created_at": c.created_at.isoformat(),

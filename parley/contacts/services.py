@@ -7,20 +7,46 @@ from django.utils import timezone
 
 from parley.accounts.models import Member, Workspace
 from parley.accounts.services import audit_record
+from parley.compliance.consent import truncate_address
+from parley.compliance.policy import collected_fields, minimise
 from parley.contacts.encryption import blind_index, normalise_id_number, normalise_phone
 from parley.contacts.models import Contact
 from parley.errors import ApplicationError, ErrorCode
 from parley.privacy.detect import is_valid_cn_id
 
 
+def _browser_facts(ip: str, user_agent: str) -> dict[str, str]:
+    """What a visitor's browser tells us, kept only where the workspace collects it (the
+    address truncated to its network): see docs/privacy.md, "Data minimisation"."""
+    facts = {}
+    if ip and (prefix := truncate_address(ip)):
+        facts["ip_prefix"] = prefix
+    if user_agent:
+        facts["user_agent"] = user_agent[:300]
+    return facts
+
+
 def contact_create(
-    *, workspace: Workspace, name: str = "", email: str = "", locale: str = ""
+    *,
+    workspace: Workspace,
+    name: str = "",
+    email: str = "",
+    locale: str = "",
+    ip: str = "",
+    user_agent: str = "",
 ) -> Contact:
+    # Every entry point (widget, web form, API, e-mail) creates contacts here: the fields the
+    # workspace does not collect are dropped before anything is stored.
+    kept = minimise(
+        workspace_id=workspace.pk,
+        values={"name": name, "email": email, "ip": ip, "user_agent": user_agent},
+    )
     return Contact.objects.create(
         workspace=workspace,
-        name=name.strip()[:120],
-        email=email.strip().lower(),
+        name=kept["name"].strip()[:120],
+        email=kept["email"].strip().lower(),
         locale=locale,
+        attributes=_browser_facts(kept["ip"], kept["user_agent"]),
         last_seen_at=timezone.now(),
     )
 
@@ -32,12 +58,24 @@ def contact_touch(
     email: str = "",
     locale: str = "",
     overwrite: bool = False,
+    ip: str = "",
+    user_agent: str = "",
 ) -> Contact:
     """Record a visit and take a name or e-mail the visitor gave. Details already known are
     kept unless ``overwrite`` (the visitor typed them into a form just now); none is erased.
-    The language is the one they were served in this time."""
+    The language is the one they were served in this time. Fields the workspace does not
+    collect are dropped first."""
+    kept = minimise(
+        workspace_id=contact.workspace_id,
+        values={"name": name, "email": email, "ip": ip, "user_agent": user_agent},
+    )
+    name, email = kept["name"], kept["email"]
     contact.last_seen_at = timezone.now()
     fields = ["last_seen_at"]
+    facts = _browser_facts(kept["ip"], kept["user_agent"])
+    if facts and any(contact.attributes.get(k) != v for k, v in facts.items()):
+        contact.attributes = {**contact.attributes, **facts}
+        fields.append("attributes")
     if locale and locale != contact.locale:
         contact.locale = locale
         fields.append("locale")
@@ -94,7 +132,14 @@ def contact_update(
     id_number: str | None = None,
 ) -> Contact:
     """A member edits a contact's profile. Phone and ID number are stored encrypted with
-    their blind indexes; the audit record names the fields changed, never their values."""
+    their blind indexes; the audit record names the fields changed, never their values.
+    A field the workspace does not collect is dropped (left as it is)."""
+    given = {"name": name, "email": email, "phone": phone, "id_number": id_number}
+    if any(given.values()):
+        collect = collected_fields(workspace_id=contact.workspace_id)
+        name, email, phone, id_number = (
+            value if not value or key in collect else None for key, value in given.items()
+        )
     changed: list[str] = []
     if name is not None and name.strip()[:120] != contact.name:
         contact.name = name.strip()[:120]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from parley.accounts.models import Workspace
 from parley.accounts.selectors import member_get, team_get
+from parley.analytics.sentiment.selectors import conversation_sentiment_brief, sentiment_of_row
 from parley.api_base import WorkspaceAPIView, int_param
 from parley.conversations import selectors, services
 from parley.conversations.attachments import attachment_upload
@@ -39,6 +40,7 @@ def list_row(conversation: Conversation) -> dict[str, Any]:
     message (annotated by `selectors.conversation_list`)."""
     row: dict[str, Any] = dict(conversation_payload(conversation))
     row["unread"] = max(0, getattr(conversation, "unread", 0))
+    row["sentiment"] = sentiment_of_row(conversation)
     body = getattr(conversation, "last_body", None)
     row["last_message"] = (
         {
@@ -117,6 +119,7 @@ class ConversationDetailView(WorkspaceAPIView):
             if csat is not None and csat.rating is not None
             else None
         )
+        payload["sentiment"] = conversation_sentiment_brief(conversation_id=conversation.pk)
         return Response(payload)
 
 

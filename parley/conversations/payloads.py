@@ -153,7 +153,8 @@ def conversation_payload(conversation: Conversation) -> ConversationPayload:
         "contact": {"id": conversation.contact_id, "name": conversation.contact.display_name},
         "assignee": {"id": assignee.pk, "name": assignee.name} if assignee else None,
         "team": {"id": team.pk, "name": team.name} if team else None,
-        "topic": conversation.topic,
+        # A ticket's topic is its subject's start: staff see it masked, like the subject.
+        "topic": mask_text(conversation.topic),
         "last_activity_at": conversation.last_activity_at.isoformat(),
         "created_at": conversation.created_at.isoformat(),
     }

@@ -7,8 +7,11 @@ contact's widget sessions). Private notes never go to a contact group.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -47,6 +50,12 @@ def staff_groups(conversation: Conversation) -> list[str]:
     return groups
 
 
+# A frame waiting to be sent: the groups and the frame.
+Outgoing = tuple[list[str], dict[str, Any]]
+
+_local = threading.local()
+
+
 async def asend_to_groups(
     groups: list[str], frame: Mapping[str, Any], *, exclude_channel: str | None = None
 ) -> None:
@@ -55,15 +64,44 @@ async def asend_to_groups(
     if layer is None:
         return
     message = {"type": RELAY, "frame": dict(frame), "exclude": exclude_channel}
-    for group in groups:
-        try:
-            await layer.group_send(group, message)
-        except Exception:
-            # Stored events are not lost by this: a client that missed one gets it on resume.
-            logger.exception("fan-out to %s failed", group)
+    # The groups of one frame are independent: send to them at once. Frames stay in order.
+    await asyncio.gather(*(_send_one(layer, group, message) for group in groups))
+
+
+async def _send_one(layer: Any, group: str, message: dict[str, Any]) -> None:
+    try:
+        await layer.group_send(group, message)
+    except Exception:
+        # Stored events are not lost by this: a client that missed one gets it on resume.
+        logger.exception("fan-out to %s failed", group)
+
+
+async def asend_all(outbox: list[Outgoing]) -> None:
+    """Send frames an ``outbox`` collected, in the order they were published."""
+    for groups, frame in outbox:
+        await asend_to_groups(groups, frame)
+
+
+@contextmanager
+def collected_sends() -> Iterator[list[Outgoing]]:
+    """Within the block, frames published in this thread are collected in the list it yields
+    instead of being sent: the caller sends them from its event loop when the block is done
+    (``asend_all``). The socket consumers use it so that the thread which stored a message
+    does not also wait for Redis, through the event loop, before it can take the next call."""
+    outbox: list[Outgoing] = []
+    outer = getattr(_local, "outbox", None)
+    _local.outbox = outbox
+    try:
+        yield outbox
+    finally:
+        _local.outbox = outer
 
 
 def send_to_groups(groups: list[str], frame: Mapping[str, Any]) -> None:
+    outbox: list[Outgoing] | None = getattr(_local, "outbox", None)
+    if outbox is not None:
+        outbox.append((list(groups), dict(frame)))
+        return
     async_to_sync(asend_to_groups)(groups, frame)
 
 

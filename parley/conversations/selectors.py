@@ -85,6 +85,11 @@ def conversation_list(
             last_kind=Subquery(latest.values("kind")[:1]),
             last_sender_type=Subquery(latest.values("sender_type")[:1]),
             last_private=Subquery(latest.values("private")[:1]),
+            # parley/analytics/sentiment: the badge of a conversation that turned negative
+            sentiment_label=F("sentiment__label"),
+            sentiment_score=F("sentiment__score"),
+            sentiment_trend=F("sentiment__trend"),
+            sentiment_turned_negative_at=F("sentiment__turned_negative_at"),
         )
         .order_by("-last_activity_at", "-pk")
     )

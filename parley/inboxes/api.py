@@ -17,7 +17,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from parley.accounts.auth.client import client_address
 from parley.api_base import WorkspaceAPIView, int_param
+from parley.compliance.consent import widget_privacy
 from parley.contacts.models import Contact
 from parley.conversations import selectors as conversation_selectors
 from parley.conversations import services as conversation_services
@@ -85,6 +87,8 @@ class WidgetSessionView(WidgetAPIView):
             locale=locale,
             identifier=data.validated_data.get("identifier", ""),
             identifier_hash=data.validated_data.get("identifier_hash", ""),
+            ip=client_address(request),
+            user_agent=request.headers.get("User-Agent", ""),
         )
         conversations = conversation_selectors.contact_conversations(
             contact=session.contact, inbox_id=session.inbox.pk
@@ -105,6 +109,9 @@ class WidgetSessionView(WidgetAPIView):
                     "prechat": selectors.prechat_settings(inbox=session.inbox),
                 },
                 "conversations": [conversation_payload_for_contact(c) for c in conversations],
+                # The privacy notice to show and whether consent is still needed
+                # (docs/privacy.md); null when the workspace has neither.
+                "privacy": widget_privacy(contact=session.contact, locale=locale),
                 "csat": [
                     csat_state(r)
                     for r in conversation_selectors.contact_open_csat(

@@ -47,6 +47,8 @@ def widget_session_open(
     locale: str = "",
     identifier: str = "",
     identifier_hash: str = "",
+    ip: str = "",
+    user_agent: str = "",
 ) -> WidgetSession:
     """Start or resume a visitor's session. An earlier valid token for this inbox returns the
     same contact, so a visitor who reloads keeps their history; anything else starts afresh.
@@ -63,7 +65,9 @@ def widget_session_open(
         )
         return WidgetSession(
             token=issue_token(contact_id=bound.pk, inbox_id=inbox.pk),
-            contact=contact_touch(contact=bound, name=name, email=email, locale=locale),
+            contact=contact_touch(
+                contact=bound, name=name, email=email, locale=locale, ip=ip, user_agent=user_agent
+            ),
             inbox=inbox,
         )
     contact = None
@@ -75,9 +79,18 @@ def widget_session_open(
             .first()
         )
     if contact is None:
-        contact = contact_create(workspace=inbox.workspace, name=name, email=email, locale=locale)
+        contact = contact_create(
+            workspace=inbox.workspace,
+            name=name,
+            email=email,
+            locale=locale,
+            ip=ip,
+            user_agent=user_agent,
+        )
     else:
-        contact = contact_touch(contact=contact, name=name, email=email, locale=locale)
+        contact = contact_touch(
+            contact=contact, name=name, email=email, locale=locale, ip=ip, user_agent=user_agent
+        )
     return WidgetSession(
         token=issue_token(contact_id=contact.pk, inbox_id=inbox.pk), contact=contact, inbox=inbox
     )

@@ -92,8 +92,12 @@ def _one_line(text: str) -> str:
 def _html(paragraphs: list[str], link: str | None = None, link_text: str = "") -> SafeString:
     parts = [linebreaks(escape(p)) for p in paragraphs]
     if link:
-        parts.append(f'<p><a href="{escape(link)}">{escape(link_text)}</a></p>')
-    return SafeString("<html><body>" + "".join(parts) + "</body></html>")
+        parts.append(
+            f'<p><a href="{escape(link)}" target="_blank" rel="noopener noreferrer">'
+            f"{escape(link_text)}</a></p>"
+        )
+    # Every part is escaped before it is marked safe.
+    return SafeString("<html><body>" + "".join(parts) + "</body></html>")  # nosec B308, B703
 
 
 def agent_reply(conversation: Conversation, message: Message, ticket_number: str | None) -> Content:

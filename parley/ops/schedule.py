@@ -49,9 +49,39 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(minutes=1),
     ),
     PeriodicJob(
+        name="analytics-sentiment-score",
+        task="parley.analytics.sentiment.tasks.score_messages",
+        every=timedelta(seconds=20),
+    ),
+    PeriodicJob(
         name="analytics-email-reports",
         task="parley.analytics.tasks.send_email_reports",
         every=timedelta(hours=1),
+    ),
+    PeriodicJob(
+        name="privacy-apply-retention",
+        task="parley.compliance.tasks.apply_retention",
+        every=timedelta(hours=6),
+    ),
+    PeriodicJob(
+        name="analytics-contact-profiles",
+        task="parley.analytics.customers.tasks.refresh_contact_profiles",
+        every=timedelta(hours=6),
+    ),
+    PeriodicJob(
+        name="analytics-train-churn",
+        task="parley.analytics.customers.tasks.train_churn_models",
+        every=timedelta(days=7),
+    ),
+    PeriodicJob(
+        name="analytics-mining-snapshots",
+        task="parley.analytics.tasks.refresh_due_mining_snapshots",
+        every=timedelta(hours=1),
+    ),
+    PeriodicJob(
+        name="bot-train-due-intent-models",
+        task="parley.bot.tasks.train_due_intent_models",
+        every=timedelta(minutes=1),
     ),
 )
 

@@ -8,7 +8,7 @@ import logging
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -24,13 +24,21 @@ async def healthz(request: HttpRequest) -> JsonResponse:
 
 def _database_answers() -> None:
     # A fresh connection each time, closed after: a pooled thread keeping a connection the
-    # server has since dropped would report the database down forever.
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    finally:
-        connection.close()
+    # server has since dropped would report the database down forever. With the connection
+    # pool, a connection the server dropped while it sat idle in the pool can still be handed
+    # out once; closing it discards it, so one more try tells a restarted database (answers
+    # now) from one that is down (fails twice).
+    for attempt in (1, 2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            return
+        except OperationalError:
+            if attempt == 2:
+                raise
+        finally:
+            connection.close()
 
 
 async def _channel_layer_answers() -> None:
@@ -55,7 +63,7 @@ async def readyz(request: HttpRequest) -> JsonResponse:
         try:
             await asyncio.wait_for(check, timeout=READY_TIMEOUT)
         except Exception as exc:
-            logger.warning("readiness check %s failed: %s", name, exc)
+            logger.warning("readiness check %s failed: %r", name, exc, exc_info=True)
             failing[name] = type(exc).__name__
     if failing:
         return JsonResponse({"status": "unavailable", "failing": failing}, status=503)

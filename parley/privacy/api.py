@@ -51,3 +51,18 @@ class ContactRevealView(WorkspaceAPIView):
             {"contact": contact.pk, "field": data.validated_data["field"], "value": value},
             headers={"Cache-Control": "no-store"},
         )
+
+
+class TicketRevealView(WorkspaceAPIView):
+    @extend_schema(request=None, responses=None)
+    def post(self, request: Request, workspace: str, ticket_id: int) -> Response:
+        ticket = reveal.ticket_reveal(member=self.member, ticket_id=ticket_id)
+        return Response(
+            {
+                "id": ticket.pk,
+                "number": ticket.number,
+                "subject": ticket.subject,
+                "custom_fields": ticket.custom_fields,
+            },
+            headers={"Cache-Control": "no-store"},
+        )

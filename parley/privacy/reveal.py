@@ -1,9 +1,11 @@
-"""Revealing personal data: the clear text of one message or one contact field, for a member
+"""Revealing personal data: the clear text of one message, one contact field (phone, ID number,
+e-mail or one custom attribute) or one ticket's subject and custom field values, for a member
 with the "view PII" permission, recorded in the audit log (who, what, when)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -16,8 +18,11 @@ from parley.conversations.selectors import visible_conversations
 from parley.errors import ApplicationError, ErrorCode
 from parley.privacy.detect import find_pii
 from parley.privacy.permissions import ensure_can_view_pii
+from parley.tickets.models import Ticket
+from parley.tickets.selectors import ticket_for_member
 
 CONTACT_FIELDS = ("phone", "id_number", "email")
+ATTRIBUTE_PREFIX = "attributes."
 
 
 @dataclass(frozen=True)
@@ -61,15 +66,22 @@ def message_reveal(*, member: Member, message_id: int) -> RevealedMessage:
 
 
 @transaction.atomic
-def contact_reveal(*, member: Member, contact_id: int, field: str) -> tuple[Contact, str]:
+def contact_reveal(*, member: Member, contact_id: int, field: str) -> tuple[Contact, Any]:
+    """``field``: phone, id_number, email, or ``attributes.<key>`` for one custom attribute
+    (its stored value: text, number, list …)."""
     ensure_can_view_pii(member)
-    if field not in CONTACT_FIELDS:
+    attribute = field.removeprefix(ATTRIBUTE_PREFIX) if field.startswith(ATTRIBUTE_PREFIX) else ""
+    if field not in CONTACT_FIELDS and not attribute:
         raise ApplicationError(
             ErrorCode.INVALID,
-            f"field must be one of {', '.join(CONTACT_FIELDS)}.",
+            f"field must be one of {', '.join(CONTACT_FIELDS)} or attributes.<key>.",
             fields={"field": "invalid"},
         )
     contact = contact_for_member(member=member, contact_id=contact_id)
+    if attribute and attribute not in contact.attributes:
+        raise ApplicationError(
+            ErrorCode.NOT_FOUND, "The contact has no such attribute.", fields={"field": "unknown"}
+        )
     audit_record(
         workspace=member.workspace,
         actor=member,
@@ -77,4 +89,27 @@ def contact_reveal(*, member: Member, contact_id: int, field: str) -> tuple[Cont
         target=contact,
         data={"field": f"contact.{field}"},
     )
+    if attribute:
+        return contact, contact.attributes[attribute]
     return contact, str(getattr(contact, field))
+
+
+@transaction.atomic
+def ticket_reveal(*, member: Member, ticket_id: int) -> Ticket:
+    """A ticket's subject and custom field values in clear (staff see them masked)."""
+    ensure_can_view_pii(member)
+    ticket = ticket_for_member(member=member, ticket_id=ticket_id)
+    kinds = sorted({f.kind.value for f in find_pii(ticket.subject)})
+    audit_record(
+        workspace=member.workspace,
+        actor=member,
+        action="pii.revealed",
+        target=ticket,
+        data={
+            "field": "ticket.subject+custom_fields",
+            "ticket": ticket.number,
+            "kinds": kinds,
+            "custom_fields": sorted(ticket.custom_fields),
+        },
+    )
+    return ticket

@@ -22,6 +22,7 @@ from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.api import WidgetAuthenticatedView
 from parley.inboxes.models import Inbox
 from parley.inboxes.selectors import inbox_list
+from parley.privacy.mask import mask_text
 from parley.routing import selectors, services
 from parley.routing.models import Availability
 from parley.routing.policy import routing_settings
@@ -117,7 +118,7 @@ def queue_rows(*, inbox_ids: list[int], now: datetime) -> list[dict[str, Any]]:
                 {
                     "conversation": {
                         "id": conversation.pk,
-                        "topic": conversation.topic,
+                        "topic": mask_text(conversation.topic),
                         "priority": conversation.priority,
                         "contact": {
                             "id": conversation.contact_id,

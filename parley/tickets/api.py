@@ -201,7 +201,9 @@ class EscalateView(WorkspaceAPIView):
 
 class BulkView(WorkspaceAPIView):
     class BulkInput(serializers.Serializer):
-        ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=200)
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=200
+        )
         action = serializers.ChoiceField(
             choices=["set_priority", "add_tag", "assign", "set_team", "set_status", "solve"]
         )

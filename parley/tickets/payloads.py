@@ -1,10 +1,14 @@
-"""The shape of a ticket on the wire: REST answers and the `ticket.updated` frame."""
+"""The shape of a ticket on the wire: REST answers and the `ticket.updated` frame.
+
+Both go to staff only, so personal data in the subject and the custom field values is masked
+(docs/security.md, "PII masking"); a member with "view PII" reads it through the ticket reveal."""
 
 from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
 from parley.conversations.payloads import PersonRef
+from parley.privacy.mask import mask_data, mask_text
 from parley.tickets.models import Ticket, TicketSla
 from parley.tickets.sla.payloads import SlaPayload, sla_payload
 from parley.tickets.status import PRIORITY_NAME, ticket_view_status
@@ -67,13 +71,13 @@ def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPaylo
         "id": ticket.pk,
         "number": ticket.number,
         "display_number": f"#{ticket.number}",
-        "subject": ticket.subject,
+        "subject": mask_text(ticket.subject),
         "status": ticket_view_status(conversation, ticket),
         "conversation_status": conversation.status,
         "priority": PRIORITY_NAME[conversation.priority],
         "type": ticket.type,
         "tags": tags if tags is not None else sorted(t.name for t in ticket.tags.all()),
-        "custom_fields": ticket.custom_fields,
+        "custom_fields": mask_data(ticket.custom_fields),
         "created_via": ticket.created_via,
         "requester": {"id": contact.pk, "name": contact.display_name, "email": contact.email},
         "assignee": {"id": assignee.pk, "name": assignee.name} if assignee else None,

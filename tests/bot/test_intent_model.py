@@ -108,6 +108,15 @@ def test_an_artifact_of_another_format_is_refused(model, monkeypatch):
         IntentModel.from_bytes(data)
 
 
+def test_an_artifact_of_another_sentence_encoder_is_refused(model, monkeypatch):
+    data = model.to_bytes()
+    monkeypatch.setattr(
+        "parley.bot.intent.encoder.SentenceEncoder.fingerprint", "all-MiniLM-L6-v2/9.9"
+    )
+    with pytest.raises(IncompatibleModelError, match="sentence encoder"):
+        IntentModel.from_bytes(data)
+
+
 @pytest.mark.parametrize(
     ("texts", "labels"),
     [(["a", "b"], ["x", "x"]), (["a", " "], ["x", "y"]), (["a"], ["x", "y"])],

@@ -74,7 +74,9 @@ def start_server(data_dir: Path, env: Mapping[str, str] | None = None) -> LiveSe
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # A fresh start migrates and seeds the demo workspace; on a busy two-core machine that has
+    # taken over a minute, so the wait is generous (it ends as soon as the server is ready).
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError((data_dir / "server.log").read_text())

@@ -67,6 +67,7 @@ export const router = createRouter({
           path: "supervisor",
           name: "supervisor",
           component: () => import("./views/SupervisorView.vue"),
+          meta: { supervising: true },
         },
         {
           path: "quality",
@@ -97,9 +98,45 @@ export const router = createRouter({
           meta: { supervising: true },
         },
         {
+          path: "sentiment",
+          name: "sentiment",
+          component: () => import("./views/SentimentView.vue"),
+          meta: { supervising: true },
+        },
+        {
           path: "alerts",
           name: "alerts",
           component: () => import("./views/AlertsView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "mining/topics",
+          name: "mining-topics",
+          component: () => import("./views/MiningTopicsView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "mining/rules",
+          name: "mining-rules",
+          component: () => import("./views/MiningRulesView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "mining/forecast",
+          name: "mining-forecast",
+          component: () => import("./views/MiningForecastView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "mining/day-shapes",
+          name: "mining-day-shapes",
+          component: () => import("./views/MiningDayShapesView.vue"),
+          meta: { supervising: true },
+        },
+        {
+          path: "customers/:id(\\d+)?",
+          name: "customers",
+          component: () => import("./views/CustomersView.vue"),
           meta: { supervising: true },
         },
         {
@@ -113,11 +150,18 @@ export const router = createRouter({
           path: "sla-policies",
           name: "sla-policies",
           component: () => import("./views/SlaPoliciesView.vue"),
+          meta: { admin: true },
         },
         {
           path: "ticket-fields",
           name: "ticket-fields",
           component: () => import("./views/TicketFieldsView.vue"),
+          meta: { admin: true },
+        },
+        {
+          path: "privacy",
+          name: "compliance",
+          component: () => import("./views/ComplianceView.vue"),
           meta: { admin: true },
         },
         {

@@ -71,7 +71,7 @@ class SentimentModel:
     @classmethod
     def loads(cls, payload: bytes) -> SentimentModel:
         # Only bytes produced by dumps() above, e.g. a model file the operator trained.
-        state = pickle.loads(payload)  # noqa: S301
+        state = pickle.loads(payload)  # noqa: S301  # nosec B301
         if not isinstance(state, dict) or state.get("format") != _FORMAT:
             raise ValueError("not a Parley sentiment model")
         return cls(pipeline=state["pipeline"], labels=list(state["labels"]))

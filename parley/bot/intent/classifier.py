@@ -51,11 +51,16 @@ class TemperatureScaledSVC(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any) -> TemperatureScaledSVC:
         labels = np.asarray(y)
-        self.svc_ = LinearSVC(C=self.C).fit(X, labels)
+        # A fixed seed for the solver's order of examples: the same data gives the same model.
+        self.svc_ = LinearSVC(C=self.C, random_state=self.random_state).fit(X, labels)
         self.classes_ = self.svc_.classes_
         folds = StratifiedKFold(n_splits=self.folds, shuffle=True, random_state=self.random_state)
         held_out = cross_val_predict(
-            LinearSVC(C=self.C), X, labels, cv=folds, method="decision_function"
+            LinearSVC(C=self.C, random_state=self.random_state),
+            X,
+            labels,
+            cv=folds,
+            method="decision_function",
         )
         targets = np.searchsorted(self.classes_, labels)
         self.temperature_ = fit_temperature(np.asarray(held_out), targets)

@@ -32,7 +32,8 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.pipeline import Pipeline  # type: ignore[import-untyped]
 
 from parley.bot.intent.classifier import FOLDS, TemperatureScaledSVC
-from parley.bot.intent.features import text_features
+from parley.bot.intent.encoder import sentence_encoder
+from parley.bot.intent.features import SentenceEmbedding, text_features
 from parley.bot.intent.threshold import REFUSAL_BUDGET, tune_threshold
 from parley.bot.nlp.tokenize import tokenize
 
@@ -42,6 +43,9 @@ OOS_LABEL = "oos"
 DEFAULT_THRESHOLD = 0.3
 MIN_VALIDATION_EXAMPLES = 20
 ALTERNATIVES = 3
+# The SVMs' regularisation: with the 384 dense embedding numbers beside the sparse TF-IDF, a
+# stronger one (smaller C) than the TF-IDF-only model's 1.0 did best (docs/benchmarks.md#bot).
+SVM_C = 0.3
 
 
 class IntentTrainingError(ValueError):
@@ -68,7 +72,7 @@ class Prediction:
 def _classifier(labels: Sequence[str]) -> Any:
     # Temperature scaling needs every intent in every out-of-fold split.
     if min(Counter(labels).values()) >= FOLDS:
-        return TemperatureScaledSVC(C=1.0)
+        return TemperatureScaledSVC(C=SVM_C)
     return LogisticRegression(C=20.0, max_iter=2000)
 
 
@@ -76,6 +80,15 @@ def _fit(texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
     pipeline = Pipeline([("features", text_features()), ("classify", _classifier(labels))])
     pipeline.fit(list(texts), list(labels))
     return pipeline
+
+
+def _encoder_of(pipeline: Pipeline) -> str | None:
+    """The fingerprint of the sentence encoder the pipeline was fitted with, if it has one."""
+    features = pipeline.named_steps.get("features")
+    for _, transformer in getattr(features, "transformer_list", []):
+        if isinstance(transformer, SentenceEmbedding):
+            return str(transformer.fingerprint_)
+    return None
 
 
 def _check(texts: Sequence[str], labels: Sequence[str]) -> None:
@@ -178,7 +191,12 @@ class IntentModel:
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        payload = {"format": FORMAT_VERSION, "sklearn": sklearn.__version__, "model": self}
+        payload = {
+            "format": FORMAT_VERSION,
+            "sklearn": sklearn.__version__,
+            "encoder": _encoder_of(self.pipeline),
+            "model": self,
+        }
         joblib.dump(payload, buffer, compress=3)
         return buffer.getvalue()
 
@@ -191,6 +209,11 @@ class IntentModel:
             raise IncompatibleModelError("the stored intent model has another format")
         if payload.get("sklearn") != sklearn.__version__:
             raise IncompatibleModelError("the stored intent model needs another scikit-learn")
+        # Trained on another sentence encoder's numbers (a model package upgrade): meaningless
+        # now. Artifacts from before the encoder have none and need none.
+        encoder = payload.get("encoder")
+        if encoder is not None and encoder != sentence_encoder().fingerprint:
+            raise IncompatibleModelError("the stored intent model needs another sentence encoder")
         model = payload["model"]
         if not isinstance(model, cls):
             raise IncompatibleModelError("the stored artifact is not an intent model")

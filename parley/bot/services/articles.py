@@ -13,6 +13,7 @@ from parley.accounts.models import Member
 from parley.accounts.services import audit_record
 from parley.bot.models import Article, ArticleStatus, ArticleVersion
 from parley.bot.services.common import clean_line, clean_locale, kb_changed, require_editor
+from parley.bot.services.intent_training import intent_training_request
 from parley.bot.services.sanitize import clean_html, plain_text
 from parley.errors import ApplicationError, ErrorCode
 
@@ -85,6 +86,8 @@ def article_create(
     )
     _record_version(article, actor)
     kb_changed(workspace_id=actor.workspace_id)
+    if publish:
+        intent_training_request(workspace_id=actor.workspace_id)
     _audit(actor, "kb.article_created", article, {"title": title, "status": article.status})
     return article
 
@@ -146,6 +149,7 @@ def _set_status(actor: Member, article: Article, status: ArticleStatus) -> Artic
         article.published_at = timezone.now()
     article.save(update_fields=["status", "published_at", "updated_at"])
     kb_changed(workspace_id=article.workspace_id)
+    intent_training_request(workspace_id=article.workspace_id)
     action = (
         "kb.article_published" if status == ArticleStatus.PUBLISHED else "kb.article_unpublished"
     )

@@ -19,6 +19,7 @@ from parley.bot.services.common import (
     kb_changed,
     require_editor,
 )
+from parley.bot.services.intent_training import intent_training_request
 from parley.bot.services.sanitize import clean_html, plain_text
 from parley.errors import ApplicationError, ErrorCode
 
@@ -97,6 +98,7 @@ def faq_create(*, actor: Member, data: FaqInput) -> Faq:
     require_editor(actor)
     faq = Faq.objects.create(workspace_id=actor.workspace_id, **_cleaned(actor, data))
     kb_changed(workspace_id=actor.workspace_id)
+    intent_training_request(workspace_id=actor.workspace_id)
     audit_record(
         workspace=actor.workspace,
         actor=actor,
@@ -119,6 +121,7 @@ def faq_update(*, actor: Member, faq: Faq, data: FaqInput) -> Faq:
         setattr(faq, name, value)
     faq.save()
     kb_changed(workspace_id=faq.workspace_id)
+    intent_training_request(workspace_id=faq.workspace_id)
     audit_record(
         workspace=actor.workspace,
         actor=actor,
@@ -140,4 +143,5 @@ def faq_delete(*, actor: Member, faq: Faq) -> None:
         data={"question": faq.question},
     )
     kb_changed(workspace_id=faq.workspace_id)
+    intent_training_request(workspace_id=faq.workspace_id)
     faq.delete()

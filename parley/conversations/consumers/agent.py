@@ -15,11 +15,11 @@ from parley.conversations.consumers.base import (
     CLOSE_UNAUTHENTICATED,
     RealtimeConsumer,
     Replay,
+    ack_fields,
     replay_after,
 )
 from parley.conversations.consumers.database import in_database
 from parley.conversations.models import Conversation, SenderType
-from parley.conversations.payloads import message_payload
 from parley.conversations.presence import amark_present
 from parley.errors import ApplicationError, ErrorCode
 
@@ -79,7 +79,7 @@ def send_as_member(members: list[Member], frame: frames.MessageCreate) -> dict[s
         private=frame.private,
         attachment_ids=frame.attachments,
     )
-    return dict(message_payload(result.message))
+    return ack_fields(result.message)
 
 
 def mark_read(members: list[Member], frame: frames.Read) -> int:

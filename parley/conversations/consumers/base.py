@@ -18,7 +18,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from parley.conversations import frames, selectors
 from parley.conversations.delivery import DeliveryTracker
-from parley.conversations.models import Conversation
+from parley.conversations.models import Conversation, Message
 from parley.conversations.payloads import message_created_frame
 from parley.errors import ApplicationError, ErrorCode
 
@@ -73,6 +73,17 @@ def replay_after(
                 break
             after = page[-1].seq
     return Replay(frames=frames_out, missing=missing)
+
+
+def ack_fields(message: Message) -> dict[str, Any]:
+    """What a ``message.ack`` says of the stored message (wire contract v1): no more, so the
+    send path builds no full payload (attachments, masking) that the ack would drop."""
+    return {
+        "id": message.pk,
+        "seq": message.seq,
+        "conversation": message.conversation_id,
+        "created_at": message.created_at.isoformat(),
+    }
 
 
 class RealtimeConsumer(AsyncJsonWebsocketConsumer):
@@ -154,15 +165,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def send_ack(self, client_id: str, message: dict[str, Any]) -> None:
-        await self.send_json(
-            {
-                "type": "message.ack",
-                "client_id": client_id,
-                "message": {
-                    key: message[key] for key in ("id", "seq", "conversation", "created_at")
-                },
-            }
-        )
+        """``message`` as ``ack_fields`` gives it."""
+        await self.send_json({"type": "message.ack", "client_id": client_id, "message": message})
 
     async def send_replay(self, replay: Replay) -> None:
         for conversation_id in replay.missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,14 +14,12 @@ from parley.conversations.consumers.base import (
     CLOSE_FORBIDDEN,
     RealtimeConsumer,
     Replay,
+    ack_fields,
     replay_after,
 )
 from parley.conversations.consumers.database import in_database
 from parley.conversations.models import Conversation, SenderType
-from parley.conversations.payloads import (
-    conversation_payload_for_contact,
-    message_payload,
-)
+from parley.conversations.payloads import conversation_payload_for_contact
 from parley.conversations.services.csat import csat_state
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
@@ -75,7 +74,7 @@ def send_as_contact(
         attachment_ids=frame.attachments,
         topic=frame.topic,
     )
-    return dict(message_payload(result.message, clear=True))
+    return ack_fields(result.message)
 
 
 def own_conversation(*, contact: Contact, conversation_id: int) -> Conversation:
@@ -87,15 +86,36 @@ def mark_read(*, contact: Contact, conversation_id: int, seq: int) -> int:
     return services.conversation_mark_read_by_contact(conversation=conversation, seq=seq)
 
 
+# How long a web process reuses an inbox's queue (the waiting conversations, the agents'
+# free slots, the handle time) for the positions it sends on keep-alives. Every waiting
+# visitor pings every 25 s; reading the whole queue for each ping cost more than the messages
+# at 2,000 waiting visitors (docs/benchmarks.md). A place read here is at most this old.
+QUEUE_FACTS_TTL = 5.0
+_queue_facts: dict[int, tuple[float, Any]] = {}
+
+
+def queue_facts_forget() -> None:
+    _queue_facts.clear()
+
+
 def queue_places(*, contact: Contact) -> list[dict[str, object]]:
     # Imported here: routing builds on conversations, not the other way round.
-    from parley.routing.selectors import queue_position
+    from parley.routing.selectors import place_in_queue, queue_facts
 
     now = timezone.now()
-    return [
-        queue_position(conversation=conversation, now=now)
-        for conversation in selectors.contact_waiting_conversations(contact=contact)
-    ]
+    places = []
+    for conversation in selectors.contact_waiting_conversations(contact=contact):
+        inbox_id = conversation.inbox_id
+        read_at, facts = _queue_facts.get(inbox_id, (0.0, None))
+        fresh = facts is not None and time.monotonic() - read_at < QUEUE_FACTS_TTL
+        ahead = [c.pk for c in facts.queue] if fresh else []
+        if conversation.pk not in ahead:  # not read yet, or queued since: read it now
+            facts = queue_facts(inbox=conversation.inbox, now=now)
+            _queue_facts[inbox_id] = (time.monotonic(), facts)
+            ahead = [c.pk for c in facts.queue]
+        position = ahead.index(conversation.pk) + 1 if conversation.pk in ahead else 1
+        places.append(place_in_queue(facts, conversation, position, now))
+    return places
 
 
 class WidgetConsumer(RealtimeConsumer):

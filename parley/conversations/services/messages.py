@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from parley.accounts.models import Member
 from parley.analytics import events as reporting
+from parley.compliance.consent import ensure_consent
 from parley.contacts.models import Contact
 from parley.contacts.services import contact_touch
 from parley.conversations import realtime, selectors
@@ -246,9 +247,15 @@ def contact_message_send(
         if earlier is not None:
             conversation = earlier.conversation
         else:
-            conversation = selectors.contact_current_conversation(
+            current = selectors.contact_current_conversation(
                 contact=contact_locked, inbox_id=inbox.pk
-            ) or _chat_start(inbox=inbox, contact=contact_locked, topic=topic[:80])
+            )
+            if current is None:
+                # A workspace that requires consent starts no conversation without it.
+                ensure_consent(contact=contact_locked)
+            conversation = current or _chat_start(
+                inbox=inbox, contact=contact_locked, topic=topic[:80]
+            )
     return message_send(
         conversation=conversation,
         sender=Sender.of_contact(contact),
@@ -313,6 +320,7 @@ def contact_leave_message(
         )
         if earlier is not None:
             return SendResult(message=earlier, created=False, conversation=earlier.conversation)
+    ensure_consent(contact=contact_locked)
     contact_touch(contact=contact_locked, name=name, email=email, overwrite=True)
     conversation = conversation_start(inbox=inbox, contact=contact_locked)
     locked = lock_conversation(conversation.pk)

@@ -19,6 +19,7 @@ from parley.conversations.models import Status
 from parley.conversations.services import conversation_set_status
 from parley.conversations.services.timeline import append_event, lock_conversation, save_state
 from parley.errors import ApplicationError, ErrorCode
+from parley.privacy.mask import mask_data, mask_text
 from parley.tickets.fields import custom_fields_clean
 from parley.tickets.models import Ticket
 from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
@@ -70,6 +71,8 @@ def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> T
     fields: list[str] = []
     if changes.subject is not None:
         subject = clean_subject(changes.subject)
+        if subject == mask_text(current.subject):
+            subject = current.subject  # staff were shown it masked and sent it back unchanged
         if not subject:
             raise ApplicationError(
                 ErrorCode.INVALID, "A ticket needs a subject.", fields={"subject": "required"}
@@ -88,9 +91,16 @@ def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> T
             current.type = new_type
             fields.append("type")
     if changes.custom_fields is not None:
+        # A value sent back as staff were shown it (masked) is not a change.
+        shown = mask_data(current.custom_fields)
+        sent = {
+            key: value
+            for key, value in changes.custom_fields.items()
+            if not (key in shown and value == shown[key] and value != current.custom_fields[key])
+        }
         values = custom_fields_clean(
             workspace_id=locked.workspace_id,
-            values=changes.custom_fields,
+            values=sent,
             partial_of=current.custom_fields,
         )
         if values != current.custom_fields:

@@ -111,8 +111,11 @@ export type AlertMetric =
   | "csat_average"
   | "sla_breaches"
   | "abandoned"
+  | "negative_share"
+  | "negative_messages"
   | "transfers"
-  | "bot_handovers";
+  | "bot_handovers"
+  | "volume_vs_forecast";
 
 export const ALERT_METRICS: AlertMetric[] = [
   "volume",
@@ -121,8 +124,11 @@ export const ALERT_METRICS: AlertMetric[] = [
   "csat_average",
   "sla_breaches",
   "abandoned",
+  "negative_share",
+  "negative_messages",
   "transfers",
   "bot_handovers",
+  "volume_vs_forecast",
 ];
 
 export interface AlertRuleInput {

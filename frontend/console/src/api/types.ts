@@ -1,4 +1,5 @@
 // The server's shapes (wire contract v1 and the members' REST API).
+import type { SentimentBrief } from "./sentiment";
 
 export type Role = "owner" | "admin" | "supervisor" | "agent";
 export type Status = "bot" | "queued" | "open" | "pending" | "resolved" | "closed";
@@ -63,6 +64,8 @@ export interface Conversation {
   unread?: number;
   /** List rows only: the newest message that is not an event (body cut to 120 characters). */
   last_message?: LastMessage | null;
+  /** List rows and details: the customer's sentiment (parley/analytics/sentiment), if scored. */
+  sentiment?: SentimentBrief | null;
 }
 
 export interface LastMessage {

@@ -3,6 +3,7 @@ import type { Ticket } from "../api/tickets";
 import type { AlertFiredFrame } from "../components/dashboards/alertToast";
 import type { SlaAlertFrame } from "../components/sla/slaAlert";
 import type { Conversation, Message, Sender } from "../api/types";
+import type { SentimentBrief } from "../api/sentiment";
 
 export interface MessageCreateFrame {
   type: "message.create";
@@ -36,6 +37,15 @@ export interface MessageAckFrame {
   type: "message.ack";
   client_id: string;
   message: { id: number; seq: number; conversation: number; created_at: string };
+}
+
+/** A conversation's customer sentiment changed (parley/analytics/sentiment); staff only.
+ * `turned_negative` is true once, when it became negative. */
+export interface ConversationSentimentFrame {
+  type: "conversation.sentiment";
+  conversation: number;
+  sentiment: SentimentBrief;
+  turned_negative: boolean;
 }
 
 export interface ConversationUpdatedFrame {
@@ -88,6 +98,7 @@ export type ServerFrame =
   | MessageCreatedFrame
   | MessageAckFrame
   | ConversationUpdatedFrame
+  | ConversationSentimentFrame
   | TypingFrame
   | ReadFrame
   | ErrorFrame

@@ -7,7 +7,12 @@ import type { Attachment } from "../api/types";
 import { announceAlert } from "../components/dashboards/alertToast";
 import { announceSlaAlert } from "../components/sla/slaAlert";
 import { AgentSocket, type SocketState } from "../realtime/agentSocket";
-import type { MessageCreatedFrame, NotificationFrame, ServerFrame } from "../realtime/frames";
+import type {
+  ConversationSentimentFrame,
+  MessageCreatedFrame,
+  NotificationFrame,
+  ServerFrame,
+} from "../realtime/frames";
 import { i18n } from "../i18n";
 import { uuid4 } from "../lib/uuid";
 import { useConversationsStore } from "./conversations";
@@ -97,6 +102,9 @@ export const useLiveStore = defineStore("live", () => {
       case "ticket.updated":
         tickets.receive(frame.ticket);
         break;
+      case "conversation.sentiment":
+        onSentiment(frame);
+        break;
       case "sla.warning":
       case "sla.breached":
         announceSlaAlert(frame, session.slug);
@@ -131,6 +139,31 @@ export const useLiveStore = defineStore("live", () => {
 
   function belongsHere(inboxId: number | undefined): boolean {
     return inboxId !== undefined && directory.inboxIds.has(inboxId);
+  }
+
+  /** Turns already told: a socket in both the inbox's and the assignee's group gets the frame
+   * twice. */
+  const toldTurns = new Set<string>();
+
+  /** A conversation's sentiment changed: update its badge; when it has just turned negative,
+   * tell its assignee (or whoever has it open) with a toast, once. */
+  function onSentiment(frame: ConversationSentimentFrame): void {
+    const id = frame.conversation;
+    const known = conversations.byId[id];
+    if (!known) return;
+    conversations.upsert({ ...known, sentiment: frame.sentiment });
+    const concerned = known.assignee?.id === session.memberId || viewing.value === id;
+    if (!frame.turned_negative || !concerned) return;
+    const turn = `${id}:${frame.sentiment.turned_negative_at ?? ""}`;
+    if (toldTurns.has(turn)) return;
+    toldTurns.add(turn);
+    const t = i18n.global.t;
+    toasts.push({
+      title: t("sentiment.turnedNegative", { name: known.contact.name || `#${id}` }),
+      body: known.last_message?.body ?? "",
+      testid: "toast-sentiment",
+      action: { label: t("transfer.open"), run: () => openConversation(id) },
+    });
   }
 
   async function onNotification(frame: NotificationFrame): Promise<void> {

@@ -69,6 +69,11 @@ export class WidgetApi {
     return this.call('leave-message', body, token);
   }
 
+  /** The visitor's answer to the privacy notice's version. */
+  consent(token: string, notice_version: number, accepted: boolean): Promise<unknown> {
+    return this.call('consent', { notice_version, accepted }, token);
+  }
+
   queue(token: string, conversation: number): Promise<QueuePosition> {
     return this.call<QueuePosition>(`conversations/${conversation}/queue`, undefined, token);
   }

@@ -123,6 +123,21 @@ export class Chat {
     this.onChange();
   }
 
+  /** The visitor answered the privacy notice; true once the server has stored the answer. */
+  async consent(accepted: boolean): Promise<boolean> {
+    const privacy = this.session?.privacy;
+    const token = this.session?.token;
+    if (!privacy || !token) return false;
+    try {
+      await this.api.consent(token, privacy.version, accepted);
+    } catch {
+      return false;
+    }
+    privacy.consented = accepted;
+    this.onChange();
+    return true;
+  }
+
   private reset(): void {
     this.timeline = new Timeline();
     this.readSeq = {};

@@ -79,6 +79,11 @@ const en = {
   botUnhelpful: 'Not helpful',
   botThanks: 'Thanks for the feedback',
   botHandoff: 'Talk to a person',
+  privacyTitle: 'Privacy notice',
+  consentAccept: 'Accept and chat',
+  consentDecline: 'Decline',
+  consentDeclined: 'We can only chat once you accept the privacy notice. You can still accept it here.',
+  consentError: 'Your answer could not be saved. Please try again.',
 };
 
 type Strings = typeof en;
@@ -156,6 +161,11 @@ const zh: Strings = {
   botUnhelpful: '没有帮助',
   botThanks: '感谢您的反馈',
   botHandoff: '转人工客服',
+  privacyTitle: '隐私声明',
+  consentAccept: '同意并开始咨询',
+  consentDecline: '不同意',
+  consentDeclined: '您需要同意隐私声明后才能开始咨询，您仍可以在此处同意。',
+  consentError: '未能保存您的选择，请重试。',
 };
 
 export function pickLocale(...hints: Array<string | null | undefined>): Locale {

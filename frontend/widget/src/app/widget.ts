@@ -9,6 +9,7 @@ import { Chat } from './chat';
 import { strings, type Locale } from './i18n';
 import { Store } from './storage';
 import { createComposer, type Composer } from './ui/composer';
+import { consentForm, noticeLine } from './ui/consent';
 import { createCsatCard, type CsatCard } from './ui/csat';
 import { h, replaceChildren } from './ui/dom';
 import { uuid } from './ui/format';
@@ -24,7 +25,7 @@ export interface WidgetConfig {
   locale: Locale;
 }
 
-type FooterMode = 'composer' | 'prechat' | 'leave' | 'none';
+type FooterMode = 'composer' | 'consent' | 'prechat' | 'leave' | 'none';
 
 export class Widget {
   private readonly t;
@@ -202,6 +203,9 @@ export class Widget {
     // Until the session answers we do not know whether to chat, ask first or take a message;
     // offline, the composer lets the visitor write anyway (the outbox keeps it).
     if (!inbox) return chat.status === 'offline' ? 'composer' : 'none';
+    // The workspace requires consent to its privacy notice before any conversation starts.
+    const privacy = chat.session?.privacy;
+    if (privacy?.consent_required && !privacy.consented) return 'consent';
     if (inbox?.online === false && !this.leaveSent) return 'leave';
     if (this.leaveChosen && chat.queue?.offer_leave_message) return 'leave';
     if (inbox?.prechat?.enabled && !chat.prechatDone && this.isFresh()) return 'prechat';
@@ -221,7 +225,11 @@ export class Widget {
     const { t, chat } = this;
     if (mode === 'composer') {
       this.composer.setUploads(this.uploadsEnabled);
-      replaceChildren(footer, this.uploads, this.composer.el);
+      const privacy = chat.session?.privacy;
+      const notice = privacy && !privacy.consent_required && privacy.notice ? noticeLine(t, privacy) : null;
+      replaceChildren(footer, notice, this.uploads, this.composer.el);
+    } else if (mode === 'consent' && chat.session?.privacy) {
+      replaceChildren(footer, consentForm(t, chat.session.privacy, (accepted) => chat.consent(accepted)));
     } else if (mode === 'prechat' && chat.session?.inbox.prechat) {
       replaceChildren(
         footer,

@@ -53,8 +53,18 @@ export interface InboxInfo {
   locale?: string;
 }
 
+/** The workspace's privacy notice and whether this visitor accepted its current version. */
+export interface PrivacyNotice {
+  notice: string;
+  version: number;
+  consent_required: boolean;
+  consented: boolean;
+}
+
 export interface Session {
   token: string;
+  /** Newer servers only; null when the workspace has no notice. */
+  privacy?: PrivacyNotice | null;
   contact: { id: number; name: string };
   inbox: InboxInfo;
   conversations: ConversationRef[];

@@ -5,6 +5,9 @@
     parley analytics split --input FILE --train-out FILE --test-out FILE [...]
     parley analytics seed-demo [--workspace demo] [--days 28]   (embedded demo mode only)
     parley analytics rebuild-rollups --workspace SLUG   (after the workspace's time zone changed)
+    parley analytics train-sentiment [--workspace demo] --data FILE [--data FILE …] [--no-seed]
+    parley analytics train-churn --workspace SLUG [--horizon-days 60]   (docs/churn.md)
+    parley analytics refresh-profiles --workspace SLUG
 
 Evaluations print one figure per line as ``name: value``. Without ``--test`` a validation part
 is carved out of the training file the same way ``split`` does (stratified, identical texts on
@@ -21,6 +24,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sklearn.metrics import accuracy_score, f1_score  # type: ignore[import-untyped]
 
+from parley.analytics.customers import commands as customer_commands
 from parley.analytics.mining import sentiment
 from parley.analytics.mining.datasets import (
     DatasetFormatError,
@@ -69,12 +73,40 @@ class Command(BaseCommand):
         rebuild_parser = actions.add_parser("rebuild-rollups", help="after a time zone change")
         rebuild_parser.add_argument("--workspace", required=True, help="the workspace's slug")
 
+        train_parser = actions.add_parser(
+            "train-sentiment", help="train a workspace's sentiment model and make it active"
+        )
+        train_parser.add_argument("--workspace", default="demo", help="the workspace's slug")
+        train_parser.add_argument("--data", type=Path, action="append", default=[])
+        train_parser.add_argument("--no-seed", action="store_true", help="leave out the seed set")
+        train_parser.add_argument("--background", action="store_true", help="queue it as a job")
+
+        churn_parser = actions.add_parser("train-churn", help="train a churn model, rescore")
+        churn_parser.add_argument("--workspace", required=True, help="the workspace's slug")
+        churn_parser.add_argument("--horizon-days", type=int, default=60)
+
+        profiles_parser = actions.add_parser("refresh-profiles", help="recompute profiles")
+        profiles_parser.add_argument("--workspace", required=True, help="the workspace's slug")
+
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             if action == "seed-demo":
                 self._seed_demo(**options)
+                self._seed_customers(**options)
+            elif action == "train-churn":
+                customer_commands.train_churn(
+                    workspace=options["workspace"],
+                    horizon_days=options["horizon_days"],
+                    write=self.stdout.write,
+                )
+            elif action == "refresh-profiles":
+                customer_commands.refresh_profiles(
+                    workspace=options["workspace"], write=self.stdout.write
+                )
             elif action == "rebuild-rollups":
                 self._rebuild_rollups(**options)
+            elif action == "train-sentiment":
+                self._train_sentiment(**options)
             elif action == "eval-sentiment":
                 self._eval_sentiment(**options)
             elif action == "eval-forecast":
@@ -101,6 +133,18 @@ class Command(BaseCommand):
         self.stdout.write(f"conversations: {seeded.conversations}")
         self.stdout.write(f"events: {seeded.events}")
         self.stdout.write(f"hour buckets: {seeded.buckets}")
+        from parley.analytics.insights.demo import mining_demo_seed
+        from parley.analytics.insights.services import mining_snapshots_refresh
+
+        mined = mining_demo_seed(workspace=target, now=timezone.now())
+        self.stdout.write(f"customer messages: {mined.messages}")
+        snapshots = mining_snapshots_refresh(workspace=target, now=timezone.now())
+        self.stdout.write(f"mining snapshots: {sum(1 for s in snapshots if not s.status)}")
+        from parley.analytics.sentiment.demo import sentiment_demo_seed
+
+        felt = sentiment_demo_seed(workspace=target, now=timezone.now())
+        self.stdout.write(f"sentiment conversations: {felt.conversations}")
+        self.stdout.write(f"sentiment messages scored: {felt.scored}")
 
     def _rebuild_rollups(self, *, workspace: str, **_: Any) -> None:
         from parley.accounts.models import Workspace
@@ -110,6 +154,22 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"No workspace {workspace!r}.")
         self.stdout.write(f"hour buckets: {rollups_rebuild(workspace_id=target.pk)}")
+
+    def _train_sentiment(
+        self, *, workspace: str, data: list[Path], no_seed: bool, background: bool, **_: Any
+    ) -> None:
+        from parley.analytics.sentiment.commands import train_sentiment_command
+
+        try:
+            train_sentiment_command(
+                write=self.stdout.write,
+                workspace_slug=workspace,
+                paths=data,
+                include_seed=not no_seed,
+                background=background,
+            )
+        except LookupError as error:
+            raise CommandError(str(error)) from error
 
     def _figure(self, name: str, value: float, digits: int = 4) -> None:
         self.stdout.write(f"{name}: {value:.{digits}f}")
@@ -203,3 +263,16 @@ class Command(BaseCommand):
         for (header, rows), path in zip(written, (train_out, test_out), strict=True):
             write_rows(path, header, rows)
             self.stdout.write(f"{path.name}: {len(rows)} rows")
+
+    def _seed_customers(self, *, workspace: str, **_: Any) -> None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        from parley.accounts.models import Workspace
+
+        target = Workspace.objects.filter(slug=workspace).first()
+        if target is None:
+            raise CommandError(f"No workspace {workspace!r}.")
+        try:
+            customer_commands.seed_demo(workspace=target, write=self.stdout.write)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error

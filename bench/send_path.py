@@ -1,0 +1,171 @@
+"""The widget's send path in one process, without sockets: what one visitor message costs the web
+process that stores it (CPU, wall time, queries), and where that time goes.
+
+    .venv/bin/python -m bench.send_path --messages 300
+    .venv/bin/python -m bench.send_path --messages 300 --profile      # cProfile's figures
+
+It copies a migrated throwaway PostgreSQL database (as bench.run does), seeds a workspace with
+``bench.seed``, opens ``--conversations`` conversations, then calls the widget consumer's own
+``send_as_contact`` ``--messages`` times, round robin, in this thread. The after-commit fan-out
+goes to Redis (its own prefix) as in production; routing jobs go to Celery's queue in Redis
+database 12, which is emptied at the end. Nothing here is a timed assertion: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import statistics
+import sys
+import time
+import uuid
+from typing import Any
+
+from bench.servers import POSTGRES_URL, Database, drop_template, migrated_template
+
+REDIS = os.environ.get("BENCH_SEND_PATH_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+def environment(database: Database, prefix: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "parley.settings",
+        "DATABASE_URL": database.url,
+        "REDIS_URL": REDIS,
+        "PARLEY_CHANNEL_PREFIX": prefix,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PARLEY_DEMO": "0",
+        "PARLEY_RATE_CONTACT_MESSAGES": "1000000/min",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def run(messages: int, conversations: int, profile: bool) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.seed import seed
+    from parley.conversations import frames
+    from parley.conversations.consumers.widget import identify_visitor, send_as_contact
+    from parley.inboxes.services import widget_session_open
+
+    origin = "http://bench.parley.test"
+    seeded = seed(inboxes=2, agents=4, origin=origin)
+    visitors = []
+    for i in range(conversations):
+        session = widget_session_open(
+            public_key=seeded["inboxes"][i % 2], origin=origin, token=None
+        )
+        contact, inbox = identify_visitor(token=session.token, origin=origin)
+        visitors.append((contact, inbox))
+
+    def send(contact: Any, inbox: Any, conversation: int | None, body: str) -> dict[str, Any]:
+        frame = frames.MessageCreate(
+            client_id=uuid.uuid4(),
+            conversation=conversation,
+            body=body,
+            attachments=[],
+            private=False,
+            topic="",
+        )
+        return send_as_contact(contact=contact, inbox=inbox, frame=frame)
+
+    # Each visitor's first message opens its conversation (and warms every lazy import).
+    opened = [
+        send(c, i, None, "hello, I need help with my order")["conversation"] for c, i in visitors
+    ]
+    queries: list[int] = []
+    cpu: list[float] = []
+    wall: list[float] = []
+    profiler = None
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+    for n in range(messages):
+        contact, inbox = visitors[n % conversations]
+        body = f"message {n}: 我的订单还没有到，可以帮我查一下吗？ order 12345"
+        with CaptureQueriesContext(connection) as captured:
+            c0, w0 = time.thread_time(), time.perf_counter()
+            send(contact, inbox, opened[n % conversations], body)
+            c1, w1 = time.thread_time(), time.perf_counter()
+        queries.append(len(captured.captured_queries))
+        cpu.append((c1 - c0) * 1000)
+        wall.append((w1 - w0) * 1000)
+    if profiler is not None:
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+    last = captured.captured_queries
+    return {
+        "messages": messages,
+        "queries_per_message": statistics.median(queries),
+        "cpu_ms_median": round(statistics.median(cpu), 2),
+        "cpu_ms_mean": round(statistics.fmean(cpu), 2),
+        "wall_ms_median": round(statistics.median(wall), 2),
+        "wall_ms_p99": round(sorted(wall)[int(0.99 * (len(wall) - 1))], 2),
+        "last_queries": [q["sql"][:160] for q in last],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's figures")
+    parser.add_argument("--show-queries", action="store_true")
+    args = parser.parse_args()
+    database = Database()
+    prefix = f"parley-send-path-{secrets.token_hex(4)}"
+    env = environment(database, prefix)
+    try:
+        database.create(template=migrated_template({**os.environ, **env}, _root()))
+        os.environ.update(env)
+        result = run(args.messages, args.conversations, args.profile)
+    finally:
+        database.drop()
+        drop_template()
+        _clean_redis(prefix)
+    shown = (
+        result if args.show_queries else {k: v for k, v in result.items() if k != "last_queries"}
+    )
+    for key, value in shown.items():
+        if isinstance(value, list):
+            print(f"{key}:")
+            for item in value:
+                print(f"  {item}")
+        else:
+            print(f"{key}: {value}")
+    print(f"postgres: {POSTGRES_URL.rsplit('@', 1)[-1]}; load average {_load()}", file=sys.stderr)
+
+
+def _root() -> Any:
+    from bench.servers import ROOT
+
+    return ROOT
+
+
+def _load() -> str:
+    from bench.servers import load_average
+
+    return load_average()
+
+
+def _clean_redis(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    keys = [*client.scan_iter(match=f"*{prefix}*", count=1000), b"celery"]
+    keys += list(client.scan_iter(match="_kombu*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start : start + 500])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Customer profiles and churn early warning (docs/churn.md)."""
