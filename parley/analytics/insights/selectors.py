@@ -110,7 +110,10 @@ def expected_volume(
     *, workspace_id: int, timezone: str, start: datetime, end: datetime
 ) -> float | None:
     """Conversations the latest forecast expected in [start, end) (hours partly inside count
-    pro rata); None when there is no forecast or the window lies outside it."""
+    pro rata); None when there is no forecast or the window lies outside it. A window only
+    partly covered (just after the forecast begins, e.g. soon after midnight) is expected at the
+    covered part's rate: comparing a whole window's volume with a part's expectation would
+    read as a surge."""
     snapshot = latest_snapshot(workspace_id=workspace_id, kind=MiningKind.FORECAST)
     if snapshot is None or snapshot.status:
         return None
@@ -123,4 +126,6 @@ def expected_volume(
         if overlap > timedelta(0):
             total += float(mean) * (overlap / step)
             covered += overlap
-    return total if covered > timedelta(0) else None
+    if covered <= timedelta(0):
+        return None
+    return total * ((end - start) / covered)

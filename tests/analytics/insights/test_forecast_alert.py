@@ -26,16 +26,18 @@ pytestmark = pytest.mark.django_db
 PER_HOUR = 4.0  # what the stored forecast expects in every hour
 
 
-def forecast(world: World, *, now: datetime) -> None:
-    """A stored forecast of PER_HOUR conversations in each hour of the next two days."""
+def forecast(world: World, *, now: datetime, first: datetime | None = None) -> None:
+    """A stored forecast of PER_HOUR conversations in each hour of three local days from
+    ``first`` (by default yesterday's midnight, so any window up to now is covered)."""
     zone = ZoneInfo(world.workspace.timezone or "UTC")
-    first = datetime.combine(now.astimezone(zone).date(), time(0))
-    starts = [(first + timedelta(hours=h)).isoformat(timespec="minutes") for h in range(48)]
+    if first is None:
+        first = datetime.combine(now.astimezone(zone).date() - timedelta(days=1), time(0))
+    starts = [(first + timedelta(hours=h)).isoformat(timespec="minutes") for h in range(72)]
     MiningSnapshot.objects.create(
         workspace=world.workspace,
         kind=MiningKind.FORECAST,
         computed_at=now,
-        result={"interval_minutes": 60, "starts": starts, "mean": [PER_HOUR] * 48},
+        result={"interval_minutes": 60, "starts": starts, "mean": [PER_HOUR] * 72},
     )
 
 
@@ -104,3 +106,20 @@ def test_the_forecast_metric_is_workspace_wide(world: World) -> None:
         rule(world, inbox_id=world.inbox.pk)
     assert refused.value.fields == {"metric": "workspace-wide: no inbox or team"}
     assert not AlertRule.objects.exists()
+
+
+def test_a_window_the_forecast_only_partly_covers_is_not_a_surge(world: World) -> None:
+    """Just after the forecast begins (a nightly forecast starts at local midnight), half the
+    window lies before it; the volume at the forecast's rate is still ratio 1."""
+    world.workspace.timezone = "UTC"
+    world.workspace.save()
+    zone = ZoneInfo("UTC")
+    midnight = datetime.combine(timezone.now().date(), time(0))
+    now = midnight.replace(tzinfo=zone) + timedelta(minutes=15)
+    forecast(world, now=now, first=midnight)
+    alert = rule(world)
+    created(world, 2, at=now - timedelta(minutes=20))
+
+    value = metric_value(rule=alert, start=now - timedelta(minutes=30), end=now)
+
+    assert value == pytest.approx(1.0)
