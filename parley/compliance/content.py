@@ -101,8 +101,8 @@ def conversations_strip(
     else:
         removed.messages = messages_anonymise(messages, reason=reason)
     Ticket.objects.filter(conversation_id__in=conversation_ids).filter(
-        ~Q(subject="") | ~Q(custom_fields={})
-    ).update(subject="", custom_fields={})
+        ~Q(subject="") | ~Q(custom_fields={}) | ~Q(sensitive_custom_fields="")
+    ).update(subject="", custom_fields={}, sensitive_custom_fields="")
     CsatResponse.objects.filter(conversation_id__in=conversation_ids).exclude(comment="").update(
         comment=""
     )

@@ -25,6 +25,7 @@ from parley.errors import ApplicationError, ErrorCode
 from parley.privacy.mask import mask_data, mask_field, mask_text
 from parley.privacy.permissions import can_view_pii
 from parley.tickets.models import Ticket
+from parley.tickets.sensitive import custom_fields_shown, ticket_custom_fields
 
 FORMAT = "parley.contact-export.v1"
 
@@ -123,9 +124,9 @@ def contact_export(*, member: Member, contact_id: int) -> ExportFile:
                     {
                         "number": tickets[c.pk].number,
                         "subject": text(tickets[c.pk].subject),
-                        "custom_fields": tickets[c.pk].custom_fields
+                        "custom_fields": ticket_custom_fields(tickets[c.pk])
                         if clear
-                        else mask_data(tickets[c.pk].custom_fields),
+                        else custom_fields_shown(tickets[c.pk]),
                         "created_at": _iso(tickets[c.pk].created_at),
                         "closed_at": _iso(tickets[c.pk].closed_at),
                     }

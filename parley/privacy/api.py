@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from parley.api_base import WorkspaceAPIView
 from parley.errors import ApplicationError, ErrorCode
 from parley.privacy import reveal
+from parley.tickets.sensitive import ticket_custom_fields
 
 
 class MessageRevealView(WorkspaceAPIView):
@@ -62,7 +63,7 @@ class TicketRevealView(WorkspaceAPIView):
                 "id": ticket.pk,
                 "number": ticket.number,
                 "subject": ticket.subject,
-                "custom_fields": ticket.custom_fields,
+                "custom_fields": ticket_custom_fields(ticket),
             },
             headers={"Cache-Control": "no-store"},
         )

@@ -20,6 +20,7 @@ from parley.privacy.detect import find_pii
 from parley.privacy.permissions import ensure_can_view_pii
 from parley.tickets.models import Ticket
 from parley.tickets.selectors import ticket_for_member
+from parley.tickets.sensitive import ticket_custom_fields
 
 CONTACT_FIELDS = ("phone", "id_number", "email")
 ATTRIBUTE_PREFIX = "attributes."
@@ -109,7 +110,7 @@ def ticket_reveal(*, member: Member, ticket_id: int) -> Ticket:
             "field": "ticket.subject+custom_fields",
             "ticket": ticket.number,
             "kinds": kinds,
-            "custom_fields": sorted(ticket.custom_fields),
+            "custom_fields": sorted(ticket_custom_fields(ticket)),
         },
     )
     return ticket

@@ -271,6 +271,9 @@ class CustomFieldOut(serializers.Serializer):
     required = serializers.BooleanField()  # type: ignore[assignment]
     choices = serializers.ListField(child=serializers.CharField())
     position = serializers.IntegerField()
+    sensitive = serializers.BooleanField(
+        help_text="Values encrypted at rest and shown masked to staff (docs/security.md)."
+    )
 
 
 class CustomFieldListView(WorkspaceAPIView):
@@ -281,6 +284,7 @@ class CustomFieldListView(WorkspaceAPIView):
         required = serializers.BooleanField(default=False)  # type: ignore[assignment]
         choices = serializers.ListField(child=serializers.CharField(), default=list)
         position = serializers.IntegerField(min_value=0, max_value=1000, default=0)
+        sensitive = serializers.BooleanField(default=False)
 
     @extend_schema(responses=CustomFieldOut(many=True))
     def get(self, request: Request, workspace: str) -> Response:
@@ -301,6 +305,7 @@ class CustomFieldDetailView(WorkspaceAPIView):
         required = serializers.BooleanField(required=False)  # type: ignore[assignment]
         choices = serializers.ListField(child=serializers.CharField(), required=False)
         position = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+        sensitive = serializers.BooleanField(required=False)
 
     def _get(self, field_id: int) -> CustomFieldDefinition:
         return selectors.custom_field_get(workspace_id=self.member.workspace_id, field_id=field_id)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import models
 
 from parley.accounts.models import Workspace
+from parley.contacts.encryption import EncryptedTextField
 from parley.contacts.models import Contact
 from parley.conversations.models import Conversation
 from parley.inboxes.models import Inbox
@@ -86,6 +87,9 @@ class Ticket(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
     # Values by custom field key, validated against the workspace's CustomFieldDefinitions.
     custom_fields = models.JSONField(default=dict, blank=True)
+    # The values of the fields marked sensitive, as one JSON object encrypted with the
+    # contacts' keys (never in ``custom_fields``); read both through parley/tickets/sensitive.py.
+    sensitive_custom_fields = EncryptedTextField(blank=True, default="")
     created_via = models.CharField(max_length=16, choices=CreatedVia.choices)
     closed_at = models.DateTimeField(null=True, blank=True)
     follow_up_of = models.ForeignKey(
@@ -120,6 +124,8 @@ class CustomFieldDefinition(models.Model):
     label = models.CharField(max_length=80)
     kind = models.CharField(max_length=8, choices=CustomFieldKind.choices)
     required = models.BooleanField(default=False)
+    # Values encrypted at rest and shown masked (docs/security.md, "Encryption at rest").
+    sensitive = models.BooleanField(default=False)
     # The allowed values of a choice field.
     choices = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)

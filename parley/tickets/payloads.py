@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 from parley.conversations.payloads import PersonRef
-from parley.privacy.mask import mask_data, mask_text
+from parley.privacy.mask import mask_text
 from parley.tickets.models import Ticket, TicketSla
+from parley.tickets.sensitive import custom_fields_shown
 from parley.tickets.sla.payloads import SlaPayload, sla_payload
 from parley.tickets.status import PRIORITY_NAME, ticket_view_status
 
@@ -77,7 +78,7 @@ def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPaylo
         "priority": PRIORITY_NAME[conversation.priority],
         "type": ticket.type,
         "tags": tags if tags is not None else sorted(t.name for t in ticket.tags.all()),
-        "custom_fields": mask_data(ticket.custom_fields),
+        "custom_fields": custom_fields_shown(ticket),
         "created_via": ticket.created_via,
         "requester": {"id": contact.pk, "name": contact.display_name, "email": contact.email},
         "assignee": {"id": assignee.pk, "name": assignee.name} if assignee else None,

@@ -23,6 +23,7 @@ from parley.tickets.services.definitions import (
     custom_field_update,
 )
 from parley.tickets.services.lifecycle import tickets_close_solved
+from parley.tickets.services.sealing import tickets_custom_fields_reseal, tickets_rotate_keys
 from parley.tickets.services.update import TicketChanges, ticket_update
 
 __all__ = [
@@ -46,4 +47,6 @@ __all__ = [
     "tickets_bulk_set_team",
     "tickets_bulk_solve",
     "tickets_close_solved",
+    "tickets_custom_fields_reseal",
+    "tickets_rotate_keys",
 ]

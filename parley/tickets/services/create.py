@@ -30,6 +30,7 @@ from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
 from parley.tickets.fields import custom_fields_clean
 from parley.tickets.models import CreatedVia, Ticket
+from parley.tickets.sensitive import custom_fields_store, sensitive_keys
 from parley.tickets.services.common import (
     clean_tag_names,
     tags_ensure,
@@ -110,16 +111,18 @@ def ticket_create(
         enforce_required=actor is not None,
     )
     conversation = conversation_start(inbox=inbox, contact=contact, topic=subject[:80])
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         conversation=conversation,
         workspace_id=inbox.workspace_id,
         number=ticket_number_next(workspace_id=inbox.workspace_id),
         subject=subject,
         type=clean_type(ticket_type),
-        custom_fields=fields,
         created_via=created_via,
         follow_up_of=follow_up_of,
     )
+    sealed = sensitive_keys(workspace_id=inbox.workspace_id) if fields else frozenset()
+    custom_fields_store(ticket, fields, sealed)
+    ticket.save(force_insert=True)
     ticket.tags.set(tags_ensure(workspace_id=inbox.workspace_id, names=tag_names))
     locked = lock_conversation(conversation.pk)
     if priority is not None and priority != locked.priority:

@@ -10,6 +10,7 @@ from parley.accounts.models import Member, Role
 from parley.accounts.services import audit_record
 from parley.errors import ApplicationError, ErrorCode
 from parley.tickets.models import CustomFieldDefinition, CustomFieldKind
+from parley.tickets.services.sealing import tickets_custom_fields_reseal
 
 CHOICES_MAX = 50
 
@@ -44,6 +45,7 @@ def custom_field_create(
     required: bool = False,
     choices: list[Any] | None = None,
     position: int = 0,
+    sensitive: bool = False,
 ) -> CustomFieldDefinition:
     _require_admin(actor)
     if kind not in CustomFieldKind.values:
@@ -58,6 +60,7 @@ def custom_field_create(
                 required=required,
                 choices=_clean_choices(kind, choices or []),
                 position=position,
+                sensitive=sensitive,
             )
     except IntegrityError as exc:
         raise ApplicationError(
@@ -70,12 +73,11 @@ def custom_field_create(
         actor=actor,
         action="ticket.custom_field_created",
         target=definition,
-        data={"key": key, "kind": kind},
+        data={"key": key, "kind": kind, "sensitive": sensitive},
     )
     return definition
 
 
-@transaction.atomic
 def custom_field_update(
     *,
     actor: Member,
@@ -84,9 +86,39 @@ def custom_field_update(
     required: bool | None = None,
     choices: list[Any] | None = None,
     position: int | None = None,
+    sensitive: bool | None = None,
 ) -> CustomFieldDefinition:
-    """The key and kind stay: tickets store values by key, in the kind's form."""
+    """The key and kind stay: tickets store values by key, in the kind's form.
+
+    Turning ``sensitive`` on or off moves the field's values of every ticket of the workspace
+    into or out of the encrypted column, in batches after the change is committed
+    (services/sealing.py); an interrupted run is finished by ``parley rotate_keys``."""
     _require_admin(actor)
+    with transaction.atomic():
+        changed = _definition_change(
+            actor=actor,
+            definition=definition,
+            label=label,
+            required=required,
+            choices=choices,
+            position=position,
+            sensitive=sensitive,
+        )
+    if "sensitive" in changed:
+        tickets_custom_fields_reseal(workspace_id=definition.workspace_id)
+    return definition
+
+
+def _definition_change(
+    *,
+    actor: Member,
+    definition: CustomFieldDefinition,
+    label: str | None,
+    required: bool | None,
+    choices: list[Any] | None,
+    position: int | None,
+    sensitive: bool | None,
+) -> dict[str, Any]:
     changed: dict[str, Any] = {}
     if label is not None:
         changed["label"] = label
@@ -96,6 +128,8 @@ def custom_field_update(
         changed["choices"] = _clean_choices(definition.kind, choices)
     if position is not None:
         changed["position"] = position
+    if sensitive is not None and sensitive != definition.sensitive:
+        changed["sensitive"] = sensitive
     for name, value in changed.items():
         setattr(definition, name, value)
     if changed:
@@ -105,9 +139,9 @@ def custom_field_update(
             actor=actor,
             action="ticket.custom_field_updated",
             target=definition,
-            data=changed,
+            data={**changed, "key": definition.key},
         )
-    return definition
+    return changed
 
 
 @transaction.atomic

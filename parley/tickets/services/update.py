@@ -19,9 +19,16 @@ from parley.conversations.models import Status
 from parley.conversations.services import conversation_set_status
 from parley.conversations.services.timeline import append_event, lock_conversation, save_state
 from parley.errors import ApplicationError, ErrorCode
-from parley.privacy.mask import mask_data, mask_text
+from parley.privacy.mask import mask_text
 from parley.tickets.fields import custom_fields_clean
 from parley.tickets.models import Ticket
+from parley.tickets.sensitive import (
+    custom_fields_audit,
+    custom_fields_shown,
+    custom_fields_store,
+    keys_to_seal,
+    ticket_custom_fields,
+)
 from parley.tickets.services.common import clean_tag_names, publish_ticket_updated, tags_ensure
 from parley.tickets.services.create import _check_priority, clean_subject, clean_type
 from parley.tickets.status import PRIORITY_NAME, ViewStatus
@@ -92,21 +99,23 @@ def ticket_update(*, ticket: Ticket, actor: Member, changes: TicketChanges) -> T
             fields.append("type")
     if changes.custom_fields is not None:
         # A value sent back as staff were shown it (masked) is not a change.
-        shown = mask_data(current.custom_fields)
+        clear = ticket_custom_fields(current)
+        shown = custom_fields_shown(current)
         sent = {
             key: value
             for key, value in changes.custom_fields.items()
-            if not (key in shown and value == shown[key] and value != current.custom_fields[key])
+            if not (key in shown and value == shown[key] and value != clear[key])
         }
         values = custom_fields_clean(
             workspace_id=locked.workspace_id,
             values=sent,
-            partial_of=current.custom_fields,
+            partial_of=clear,
         )
-        if values != current.custom_fields:
-            changed["custom_fields"] = values
-            current.custom_fields = values
-            fields.append("custom_fields")
+        sealed = keys_to_seal(workspace_id=locked.workspace_id, ticket=current)
+        if values != clear:
+            changed["custom_fields"] = custom_fields_audit(values, sealed)
+            custom_fields_store(current, values, sealed)
+            fields.extend(["custom_fields", "sensitive_custom_fields"])
     if fields:
         current.save(update_fields=fields)
     if changes.tags is not None:

@@ -122,6 +122,8 @@ export interface CustomField {
   required: boolean;
   choices: string[];
   position: number;
+  /** Values encrypted at rest and shown masked (docs/security.md, "Encryption at rest"). */
+  sensitive: boolean;
 }
 
 const base = (slug: string) => `${ws(slug)}/tickets`;

@@ -1,7 +1,8 @@
 """``parley rotate_keys [--batch-size N] [--reindex] [--new-key]``
 
 Put a new key first in PARLEY_ENCRYPTION_KEYS (keep the old ones after it), restart, then run
-this to re-encrypt every sensitive field with the new key; afterwards the old keys can be
+this to re-encrypt every sensitive field with the new key (contacts' phone and ID number,
+tickets' custom fields marked sensitive); afterwards the old keys can be
 removed. ``--new-key`` only prints a freshly generated key. See docs/operations.md.
 """
 
@@ -13,10 +14,14 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from parley.contacts.encryption import new_key
 from parley.contacts.key_rotation import contacts_rotate_keys
+from parley.tickets.services import tickets_rotate_keys
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt contacts' sensitive fields with the newest key (idempotent, batched)."
+    help = (
+        "Re-encrypt contacts' sensitive fields and tickets' sensitive custom fields with the "
+        "newest key (idempotent, batched)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
@@ -29,10 +34,14 @@ class Command(BaseCommand):
         if options["new_key"]:
             self.stdout.write(new_key())
             return
-        report = contacts_rotate_keys(
-            batch_size=max(1, options["batch_size"]), reindex=options["reindex"]
-        )
+        batch_size = max(1, options["batch_size"])
+        report = contacts_rotate_keys(batch_size=batch_size, reindex=options["reindex"])
         self.stdout.write(
             f"contacts read: {report.rows}, values re-encrypted: {report.values_rotated}, "
             f"indexes rebuilt: {report.indexes_rebuilt}"
+        )
+        tickets = tickets_rotate_keys(batch_size=batch_size)
+        self.stdout.write(
+            f"tickets read: {tickets.tickets}, values re-encrypted: {tickets.values_rotated}, "
+            f"tickets moved to match their fields' sensitive flag: {tickets.tickets_resealed}"
         )
