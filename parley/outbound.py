@@ -1,10 +1,20 @@
-"""The one check every URL the server fetches goes through (webhooks, integrations, the bot's
-model endpoint): http(s) only, no credentials in the URL, and a host that resolves only to public
-addresses. Without it, whoever may configure a URL could make the server read its own admin
-ports, the cloud metadata service (169.254.169.254) or the office network (SSRF).
+"""Everything the server fetches from a URL someone configured (alert webhooks, the bot's model
+endpoint) goes through this module: http(s) only, no credentials in the URL, and a host whose
+addresses are all public. Without it, whoever may configure a URL could make the server read
+its own admin ports, the cloud metadata service (169.254.169.254) or the office network (SSRF).
 
-The check resolves the name itself, so a DNS name that points at 127.0.0.1 is refused like the
-address. An operator can let chosen hosts or networks through with PARLEY_OUTBOUND_ALLOWLIST
+Two entry points, one rule:
+
+- ``check_outbound_url`` when a URL is saved: a clear 400 for the person typing it.
+- ``outbound_request`` for every call: the host name is resolved **once**, at connect time, by
+  the client's own network backend; every address it resolves to must pass, and the socket is
+  opened to exactly those checked addresses. A DNS server that answers differently between the
+  save and the call (DNS rebinding) is checked on the answer actually used, and the client never
+  resolves the name a second time. TLS runs on top of that socket with the host *name*: the SNI
+  and the certificate check use the name, as the Host header does. Redirects are not followed
+  and proxies from the environment are not used (a proxy would resolve the name itself).
+
+An operator can let chosen hosts or networks through with PARLEY_OUTBOUND_ALLOWLIST
 (comma-separated host names and CIDR ranges), e.g. a model server on the same private network.
 """
 
@@ -12,19 +22,23 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
+import httpx
 from django.conf import settings
 
 from parley.errors import ApplicationError, ErrorCode
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def _allowlist(extra_hosts: Iterable[str]) -> tuple[set[str], list[ipaddress._BaseNetwork]]:
+def _allowlist(extra_hosts: Iterable[str]) -> tuple[set[str], list[Network]]:
     hosts: set[str] = set()
-    networks: list[ipaddress._BaseNetwork] = []
+    networks: list[Network] = []
     for entry in [*getattr(settings, "PARLEY_OUTBOUND_ALLOWLIST", []), *extra_hosts]:
         entry = entry.strip().lower()
         if not entry:
@@ -48,15 +62,55 @@ def is_public_address(ip: IPAddress) -> bool:
     return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
-def resolve(host: str, port: int) -> set[IPAddress]:
+def resolve(host: str, port: int) -> list[tuple[IPAddress, str]]:
+    """Every address ``host`` resolves to, in the resolver's order and without repeats: the
+    parsed address and the literal to connect to (an IPv6 scope such as ``%eth0`` is kept in
+    the literal, not in the address that is checked)."""
     infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    # A scoped IPv6 address comes back as "fe80::1%eth0"; the scope is not part of the address.
-    return {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
+    found: dict[str, IPAddress] = {}
+    for info in infos:
+        literal = str(info[4][0])
+        found.setdefault(literal, ipaddress.ip_address(literal.split("%")[0]))
+    return [(ip, literal) for literal, ip in found.items()]
 
 
-def check_outbound_url(url: str, *, field: str = "url", allow_hosts: Iterable[str] = ()) -> str:
-    """Return the URL, stripped, if the server may fetch it; raise ``invalid`` with
-    ``fields={field: "invalid" | "unresolved" | "private address"}`` if not."""
+def _private_address(field: str) -> ApplicationError:
+    return ApplicationError(
+        ErrorCode.INVALID,
+        "The URL points into a private network; an operator must allow the host.",
+        fields={field: "private address"},
+    )
+
+
+def _unresolved(field: str) -> ApplicationError:
+    return ApplicationError(
+        ErrorCode.INVALID, "The URL's host does not resolve.", fields={field: "unresolved"}
+    )
+
+
+def _checked_addresses(
+    host: str, port: int, *, allow_hosts: Iterable[str], field: str
+) -> list[tuple[IPAddress, str]]:
+    """Resolve ``host`` once and return its addresses if **every** one may be reached; raise
+    ``unresolved`` or ``private address`` if not. One private answer among public ones is
+    enough to refuse: a client may pick that one."""
+    hosts, networks = _allowlist(allow_hosts)
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError, ValueError) as exc:
+        raise _unresolved(field) from exc
+    if not addresses:
+        raise _unresolved(field)
+    if host.lower() in hosts:
+        return addresses
+    for ip, _literal in addresses:
+        if not (is_public_address(ip) or any(ip in network for network in networks)):
+            raise _private_address(field)
+    return addresses
+
+
+def _split(url: str, field: str) -> tuple[str, str, int]:
+    """The stripped URL, its host and port; ``invalid`` unless http(s) without credentials."""
     url = url.strip()
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
@@ -74,21 +128,111 @@ def check_outbound_url(url: str, *, field: str = "url", allow_hosts: Iterable[st
         raise ApplicationError(
             ErrorCode.INVALID, "The URL's port is not valid.", fields={field: "invalid"}
         )
-    hosts, networks = _allowlist(allow_hosts)
-    if host in hosts:
-        return url
-    try:
-        addresses = resolve(host, port)
-    except (OSError, UnicodeError, ValueError) as exc:
-        raise ApplicationError(
-            ErrorCode.INVALID, "The URL's host does not resolve.", fields={field: "unresolved"}
-        ) from exc
-    for ip in addresses:
-        if is_public_address(ip) or any(ip in network for network in networks):
-            continue
-        raise ApplicationError(
-            ErrorCode.INVALID,
-            "The URL points into a private network; an operator must allow the host.",
-            fields={field: "private address"},
-        )
+    return url, host, port
+
+
+def check_outbound_url(url: str, *, field: str = "url", allow_hosts: Iterable[str] = ()) -> str:
+    """Return the URL, stripped, if the server may fetch it; raise ``invalid`` with
+    ``fields={field: "invalid" | "unresolved" | "private address"}`` if not. For the moment a
+    URL is saved; the call itself goes through ``outbound_request``, which checks again on the
+    address it connects to."""
+    url, host, port = _split(url, field)
+    if host not in _allowlist(allow_hosts)[0]:  # an allowed name may not resolve here yet
+        _checked_addresses(host, port, allow_hosts=allow_hosts, field=field)
     return url
+
+
+class AddressRefused(httpcore.ConnectError):
+    """The connect-time check refused the host; carries the ApplicationError to raise."""
+
+    def __init__(self, error: ApplicationError) -> None:
+        super().__init__(error.detail)
+        self.error = error
+
+
+class PinnedBackend(httpcore.SyncBackend):
+    """httpcore's network backend, except that ``connect_tcp`` resolves the name itself, once,
+    checks every address and connects to those literal addresses, one after the other as
+    ``socket.create_connection`` would. httpcore starts TLS on the returned stream with the
+    URL's host name (``server_hostname``), so the certificate is checked against the name."""
+
+    def __init__(self, *, allow_hosts: Iterable[str], field: str) -> None:
+        self.allow_hosts = tuple(allow_hosts)
+        self.field = field
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = _checked_addresses(
+                host, port, allow_hosts=self.allow_hosts, field=self.field
+            )
+        except ApplicationError as error:
+            raise AddressRefused(error) from None
+        last: Exception | None = None
+        for _ip, literal in addresses:
+            try:
+                # A literal address: the socket layer parses it, no name is looked up.
+                return super().connect_tcp(
+                    literal,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None  # addresses is never empty
+        raise last
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """httpx's own transport (request/response mapping, exceptions, TLS, keep-alive) over a
+    connection pool whose network backend is ``PinnedBackend``. httpx 0.28 has no argument
+    for the network backend (encode/httpx#3749 adds one), so the pool the base class built is
+    replaced by one with the same TLS context; the tests in tests/security/test_outbound_pinning.py
+    fail if a later httpx stops using it."""
+
+    def __init__(self, *, allow_hosts: Iterable[str] = (), field: str = "url") -> None:
+        # SSL_CERT_FILE / SSL_CERT_DIR are honoured, so an operator can trust a private CA.
+        ssl_context = httpx.create_ssl_context(trust_env=True)
+        super().__init__(verify=ssl_context, trust_env=False, retries=0)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=4,
+            retries=0,
+            network_backend=PinnedBackend(allow_hosts=allow_hosts, field=field),
+        )
+
+
+def outbound_request(
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    field: str = "url",
+    allow_hosts: Iterable[str] = (),
+    headers: Mapping[str, str] | None = None,
+    content: bytes | None = None,
+    json: Any = None,
+) -> httpx.Response:
+    """Send one request to a configured URL and return the response (body read, redirects not
+    followed). Raises ``ApplicationError`` (``invalid``, ``fields={field: "invalid" |
+    "unresolved" | "private address"}``) when the URL or the address it resolves to at connect
+    time is not allowed, and ``httpx.HTTPError`` when the network fails."""
+    url, _host, _port = _split(url, field)
+    transport = PinnedTransport(allow_hosts=allow_hosts, field=field)
+    with httpx.Client(
+        transport=transport, trust_env=False, follow_redirects=False, timeout=timeout
+    ) as client:
+        try:
+            return client.request(method, url, headers=headers, content=content, json=json)
+        except httpx.ConnectError as exc:
+            if isinstance(exc.__cause__, AddressRefused):
+                raise exc.__cause__.error from None
+            raise

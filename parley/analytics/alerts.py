@@ -11,7 +11,7 @@ cut from hourly buckets, and the rollup job may be a minute behind.
 Each alert is delivered in the console (an ``alert.fired`` frame to the workspace's supervising
 members), by e-mail to the rule's addresses, and by an HMAC-signed webhook POST whose URL goes
 through the outbound-URL guard (parley/outbound.py) when the rule is saved and again when it is
-sent (a name may resolve elsewhere by then).
+sent, on the very address the request connects to (a name may resolve elsewhere by then).
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ import hmac
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -44,7 +43,7 @@ from parley.analytics.models import (
 )
 from parley.conversations import realtime
 from parley.errors import ApplicationError, ErrorCode
-from parley.outbound import check_outbound_url
+from parley.outbound import check_outbound_url, outbound_request
 
 # metric → (event kind, aggregate): a count of events or the mean of their values
 METRIC_SOURCES: dict[str, tuple[str, str]] = {
@@ -332,28 +331,26 @@ def _send_email(rule: AlertRule, event: AlertEvent) -> str:
 
 
 def _send_webhook(rule: AlertRule, payload: dict[str, Any]) -> str:
-    try:
-        url = check_outbound_url(rule.webhook_url, field="webhook_url")
-    except ApplicationError:
-        return "failed: address not allowed"
     body = json.dumps(payload, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 (http(s) only: checked above)
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Parley-Alerts/1",
-            "X-Parley-Timestamp": timestamp,
-            "X-Parley-Signature": sign(rule.webhook_secret, timestamp, body),
-        },
-    )
     try:
-        # An http(s) URL that check_outbound_url accepted above.
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310  # nosec B310
-            return str(response.status)
-    except urllib.error.HTTPError as exc:
-        return f"failed: HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
+        response = outbound_request(
+            "POST",
+            rule.webhook_url,
+            field="webhook_url",
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "Parley-Alerts/1",
+                "X-Parley-Timestamp": timestamp,
+                "X-Parley-Signature": sign(rule.webhook_secret, timestamp, body),
+            },
+            content=body,
+            timeout=WEBHOOK_TIMEOUT,
+        )
+    except ApplicationError:
+        return "failed: address not allowed"
+    except httpx.HTTPError as exc:
         return f"failed: {type(exc).__name__}"
+    if response.is_success:
+        return str(response.status_code)
+    return f"failed: HTTP {response.status_code}"

@@ -4,8 +4,10 @@ when they do not answer. Any error or timeout returns None and the bot gives its
 
 The endpoint is the workspace admin's choice, so it is checked against server-side request
 forgery: a base URL whose host resolves to a loopback, private, link-local or reserved address
-is refused unless the host is in ``PARLEY_BOT_GENERATION_ALLOWED_HOSTS``. Redirects are not
-followed, so the key is only ever sent to the configured host. The key is never logged.
+is refused unless the host is in ``PARLEY_BOT_GENERATION_ALLOWED_HOSTS``, when the URL is saved
+and again on the address each call connects to (parley/outbound.py, which pins the connection to
+the checked address). Redirects are not followed, so the key is only ever sent to the configured
+host. The key is never logged.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import httpx
 from django.conf import settings
 
 from parley.errors import ApplicationError
-from parley.outbound import check_outbound_url
+from parley.outbound import check_outbound_url, outbound_request
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +97,11 @@ def generate_answer(
     if not sources:
         return REFUSED
     try:
-        url = _completions_url(check_base_url(config.base_url))
-        response = httpx.post(
-            url,
+        response = outbound_request(
+            "POST",
+            _completions_url(config.base_url.strip()),
+            field="base_url",
+            allow_hosts=_allowed_hosts(),
             headers={"Authorization": f"Bearer {config.api_key}"},
             json={
                 "model": config.model,
@@ -111,7 +115,6 @@ def generate_answer(
                 ],
             },
             timeout=config.timeout_seconds,
-            follow_redirects=False,
         )
         response.raise_for_status()
         content = str(response.json()["choices"][0]["message"]["content"] or "").strip()
