@@ -1,7 +1,8 @@
 """Contacts as the console's contact panel shows them: profile, attributes, history.
 
 Staff see a contact's phone and ID number masked (and personal data inside attributes); the
-clear value is read through the audited reveal endpoint (parley/privacy/api.py)."""
+clear value is read through the audited reveal endpoint (parley/privacy/api.py). The e-mail
+address is clear for members with "view PII" and masked (z***@example.com) for the others."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from parley.api_base import WorkspaceAPIView
 from parley.contacts import selectors, services
 from parley.contacts.models import Contact
 from parley.errors import ApplicationError, ErrorCode
-from parley.privacy.mask import mask_data, mask_field, mask_text
+from parley.privacy.mask import mask_data, mask_email, mask_field, mask_text
+from parley.privacy.permissions import can_view_pii
 
 
-def contact_profile(contact: Contact) -> dict[str, Any]:
+def contact_profile(contact: Contact, *, clear_email: bool) -> dict[str, Any]:
+    """``clear_email``: the viewer has "view PII" (can_view_pii)."""
     return {
         "id": contact.pk,
         "name": contact.name,
         "display_name": contact.display_name,
-        "email": contact.email,
+        "email": contact.email if clear_email or not contact.email else mask_email(contact.email),
         "phone": mask_field(contact.phone),
         "id_number": mask_field(contact.id_number),
         "attributes": mask_data(contact.attributes),
@@ -61,7 +64,10 @@ class ContactListView(WorkspaceAPIView):
             contacts = selectors.contacts_by_phone(member=self.member, phone=phone)
         else:
             contacts = selectors.contacts_by_id_number(member=self.member, id_number=id_number)
-        return Response({"results": [contact_profile(c) for c in contacts]})
+        clear_email = can_view_pii(self.member)
+        return Response(
+            {"results": [contact_profile(c, clear_email=clear_email) for c in contacts]}
+        )
 
 
 class ContactDetailView(WorkspaceAPIView):
@@ -71,7 +77,7 @@ class ContactDetailView(WorkspaceAPIView):
         history = selectors.contact_history(member=self.member, contact=contact)
         return Response(
             {
-                **contact_profile(contact),
+                **contact_profile(contact, clear_email=can_view_pii(self.member)),
                 "conversations": [
                     {
                         "id": c.pk,
@@ -98,4 +104,4 @@ class ContactDetailView(WorkspaceAPIView):
                 fields={k: str(v[0]) for k, v in data.errors.items()},
             )
         contact = services.contact_update(contact=contact, actor=self.member, **data.validated_data)
-        return Response(contact_profile(contact))
+        return Response(contact_profile(contact, clear_email=can_view_pii(self.member)))

@@ -6,6 +6,7 @@ from django.db import models
 
 from parley.accounts.models import Workspace
 from parley.contacts.encryption import EncryptedTextField
+from parley.privacy.mask import mask_email
 
 
 class Contact(models.Model):
@@ -37,4 +38,10 @@ class Contact(models.Model):
 
     @property
     def display_name(self) -> str:
-        return str(self)
+        """The name staff know the contact by: its name, else its e-mail address *masked*
+        (z***@example.com), else "Visitor #id". Every staff list, frame and search result
+        shows this, and members without "view PII" must not read the address in it; the
+        address itself is the profile's ``email`` (docs/security.md, "PII masking")."""
+        if self.name:
+            return self.name
+        return mask_email(self.email) if self.email else f"Visitor #{self.pk}"

@@ -16,6 +16,7 @@ from parley.contacts.selectors import contact_for_member
 from parley.conversations import selectors as conversation_selectors
 from parley.errors import ApplicationError, ErrorCode
 from parley.inboxes.models import Inbox
+from parley.privacy.permissions import can_view_pii
 from parley.tickets import selectors, services
 from parley.tickets.models import CreatedVia, CustomFieldDefinition, CustomFieldKind
 from parley.tickets.payloads import ticket_detail_payload, ticket_payload
@@ -93,7 +94,10 @@ class TicketListView(WorkspaceAPIView):
         rows = list(tickets[start : start + PAGE_SIZE + 1])
         return Response(
             {
-                "results": [ticket_payload(t) for t in rows[:PAGE_SIZE]],
+                "results": [
+                    ticket_payload(t, clear_email=can_view_pii(self.member))
+                    for t in rows[:PAGE_SIZE]
+                ],
                 "next_page": filters["page"] + 1 if len(rows) > PAGE_SIZE else None,
                 # The console's views under the same filters: mine, unassigned, all.
                 "counts": selectors.ticket_view_counts(member=self.member, **common),
@@ -134,7 +138,10 @@ class TicketListView(WorkspaceAPIView):
             custom_fields=values["custom_fields"],
         )
         fresh = selectors.ticket_for_member(member=self.member, ticket_id=ticket.pk)
-        return Response(ticket_payload(fresh), status=status.HTTP_201_CREATED)
+        return Response(
+            ticket_payload(fresh, clear_email=can_view_pii(self.member)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class TicketDetailView(WorkspaceAPIView):
@@ -150,7 +157,9 @@ class TicketDetailView(WorkspaceAPIView):
     def get(self, request: Request, workspace: str, ticket_id: int) -> Response:
         ticket = selectors.ticket_for_member(member=self.member, ticket_id=ticket_id)
         follow_ups = selectors.ticket_follow_ups(member=self.member, ticket=ticket)
-        return Response(ticket_detail_payload(ticket, follow_ups))
+        return Response(
+            ticket_detail_payload(ticket, follow_ups, clear_email=can_view_pii(self.member))
+        )
 
     @extend_schema(request=TicketUpdateInput, responses=None)
     def patch(self, request: Request, workspace: str, ticket_id: int) -> Response:
@@ -171,7 +180,7 @@ class TicketDetailView(WorkspaceAPIView):
             ),
         )
         fresh = selectors.ticket_for_member(member=self.member, ticket_id=ticket_id)
-        return Response(ticket_payload(fresh))
+        return Response(ticket_payload(fresh, clear_email=can_view_pii(self.member)))
 
 
 class EscalateView(WorkspaceAPIView):
@@ -196,7 +205,10 @@ class EscalateView(WorkspaceAPIView):
             ticket_type=values["type"],
         )
         fresh = selectors.ticket_for_member(member=self.member, ticket_id=ticket.pk)
-        return Response(ticket_payload(fresh), status=status.HTTP_201_CREATED)
+        return Response(
+            ticket_payload(fresh, clear_email=can_view_pii(self.member)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class BulkView(WorkspaceAPIView):

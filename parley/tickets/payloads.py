@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 from parley.conversations.payloads import PersonRef
-from parley.privacy.mask import mask_text
+from parley.privacy.mask import mask_email, mask_text
 from parley.tickets.models import Ticket, TicketSla
 from parley.tickets.sensitive import custom_fields_shown
 from parley.tickets.sla.payloads import SlaPayload, sla_payload
@@ -61,8 +61,12 @@ class TicketUpdatedFrame(TypedDict):
     ticket: TicketPayload
 
 
-def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPayload:
-    """``tags`` when the caller has them at hand; else read (prefetch them in lists)."""
+def ticket_payload(
+    ticket: Ticket, tags: list[str] | None = None, *, clear_email: bool = False
+) -> TicketPayload:
+    """``tags`` when the caller has them at hand; else read (prefetch them in lists).
+    ``clear_email``: the requester's e-mail address in clear, for a REST answer to a member
+    with "view PII"; frames go to groups every staff role shares, so they carry it masked."""
     conversation = ticket.conversation
     contact = conversation.contact
     assignee = conversation.assignee
@@ -80,7 +84,13 @@ def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPaylo
         "tags": tags if tags is not None else sorted(t.name for t in ticket.tags.all()),
         "custom_fields": custom_fields_shown(ticket),
         "created_via": ticket.created_via,
-        "requester": {"id": contact.pk, "name": contact.display_name, "email": contact.email},
+        "requester": {
+            "id": contact.pk,
+            "name": contact.display_name,
+            "email": contact.email
+            if clear_email or not contact.email
+            else mask_email(contact.email),
+        },
         "assignee": {"id": assignee.pk, "name": assignee.name} if assignee else None,
         "team": {"id": team.pk, "name": team.name} if team else None,
         "inbox": {"id": conversation.inbox_id, "name": conversation.inbox.name},
@@ -93,8 +103,10 @@ def ticket_payload(ticket: Ticket, tags: list[str] | None = None) -> TicketPaylo
     }
 
 
-def ticket_detail_payload(ticket: Ticket, follow_ups: list[FollowUpRef]) -> TicketDetailPayload:
-    return {**ticket_payload(ticket), "follow_ups": follow_ups}
+def ticket_detail_payload(
+    ticket: Ticket, follow_ups: list[FollowUpRef], *, clear_email: bool = False
+) -> TicketDetailPayload:
+    return {**ticket_payload(ticket, clear_email=clear_email), "follow_ups": follow_ups}
 
 
 def _sla_of(ticket: Ticket) -> TicketSla | None:

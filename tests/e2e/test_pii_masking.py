@@ -1,6 +1,7 @@
 """PII masking in a real browser: an agent sees a customer's mobile number masked; a supervisor
 reveals it (audited) and sees it whole; an admin finds the reveal in the Audit log page. The
-customer reads their own words unmasked throughout."""
+customer reads their own words unmasked throughout. The contact panel shows an agent the
+customer's e-mail address masked and a supervisor the address whole."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tests.e2e.conftest import (
     server_env,
     start_server,
 )
-from tests.e2e.test_console import VIEWPORT, new_visitor, sign_in
+from tests.e2e.test_console import VIEWPORT, Visitor, new_visitor, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -116,6 +117,39 @@ def test_agent_sees_masked_supervisor_reveals_admin_finds_the_reveal(
     expect(agent.get_by_test_id("nav-audit-log")).to_have_count(0)
     assert agent.request.get(f"{server.url}/api/v1/workspaces/demo/audit/").status == 403
     for page in (agent, supervisor, admin):
+        page.context.close()
+
+
+def test_the_contact_panel_shows_an_agent_the_address_masked(
+    server: LiveServer, browser: Any, screenshot: Any
+) -> None:
+    """An agent (no "view PII") reads the customer's e-mail address masked in the contact
+    panel; a supervisor reads it whole."""
+    from playwright.sync_api import expect
+
+    address = "wang.xiaoming@example.test"
+    response = httpx.post(
+        f"{server.url}/api/widget/v1/sessions",
+        json={"inbox": "demo", "name": "王小明", "email": address},
+        headers={"Origin": server.url},
+    )
+    assert response.status_code == 201, response.text
+    visitor = Visitor(server=server, token=response.json()["token"])
+    visitor.say("Where is my parcel?")
+    assert visitor.conversation is not None
+
+    agent = open_conversation(browser, server, "agent1@demo.parley.test", visitor.conversation)
+    panel = agent.get_by_test_id("contact-panel")
+    expect(panel.get_by_test_id("contact-email")).to_have_text("w***@example.test")
+    assert address not in agent.content()
+    screenshot(agent, "agent-email-masked")
+
+    supervisor = open_conversation(browser, server, SUPERVISOR, visitor.conversation)
+    expect(supervisor.get_by_test_id("contact-panel").get_by_test_id("contact-email")).to_have_text(
+        address
+    )
+    screenshot(supervisor, "supervisor-email-clear")
+    for page in (agent, supervisor):
         page.context.close()
 
 
