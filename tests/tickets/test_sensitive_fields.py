@@ -184,7 +184,12 @@ def test_turning_the_flag_on_then_off_moves_every_value(
     other = make_ticket()
     admin = client_for(world.admin)
 
-    on = admin.patch(url(world, f"ticket-fields/{field.pk}/"), {"sensitive": True}, format="json")
+    # The console sends the whole form: only what differs is changed and recorded.
+    on = admin.patch(
+        url(world, f"ticket-fields/{field.pk}/"),
+        {"label": "Card", "required": False, "position": 0, "sensitive": True},
+        format="json",
+    )
 
     assert on.status_code == 200 and on.json()["sensitive"] is True
     for n, ticket in enumerate(tickets):

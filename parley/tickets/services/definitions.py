@@ -119,17 +119,20 @@ def _definition_change(
     position: int | None,
     sensitive: bool | None,
 ) -> dict[str, Any]:
-    changed: dict[str, Any] = {}
-    if label is not None:
-        changed["label"] = label
-    if required is not None:
-        changed["required"] = required
-    if choices is not None:
-        changed["choices"] = _clean_choices(definition.kind, choices)
-    if position is not None:
-        changed["position"] = position
-    if sensitive is not None and sensitive != definition.sensitive:
-        changed["sensitive"] = sensitive
+    given: dict[str, Any] = {
+        "label": label,
+        "required": required,
+        "choices": _clean_choices(definition.kind, choices) if choices is not None else None,
+        "position": position,
+        "sensitive": sensitive,
+    }
+    # Only what differs: the console sends the whole form, and the audit record (and the move
+    # of every ticket's values when ``sensitive`` changes) must follow real changes only.
+    changed = {
+        name: value
+        for name, value in given.items()
+        if value is not None and value != getattr(definition, name)
+    }
     for name, value in changed.items():
         setattr(definition, name, value)
     if changed:
