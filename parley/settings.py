@@ -70,9 +70,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "parley.accounts.auth.sessions.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost on purpose: it is synchronous only, and under ASGI Django runs a run of
+    # synchronous middleware in one thread. Between asynchronous ones it split the chain, and each
+    # of Django's middlewares then crossed to a thread for every hook
+    # (tests/ops/test_request_thread_hops.py).
+    "parley.accounts.auth.sessions.SessionActivityMiddleware",
 ]
 
 ROOT_URLCONF = "parley.urls"
