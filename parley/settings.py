@@ -159,6 +159,8 @@ if RUN.redis_url:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": RUN.redis_url,
             "KEY_PREFIX": CHANNEL_PREFIX,
+            # Without it each request context opened its own connection to Redis.
+            "OPTIONS": {"pool_class": "parley.ops.cache.SharedConnectionPool"},
         }
     }
     CELERY_BROKER_URL = RUN.redis_url
