@@ -102,6 +102,27 @@ def message_send(
     writing into a pending or resolved conversation reopens it; an agent's first public reply
     to an unassigned conversation takes it.
     """
+    return _message_store(
+        conversation=conversation,
+        sender=sender,
+        body=body,
+        client_id=client_id,
+        private=private,
+        attachment_ids=attachment_ids,
+    )
+
+
+def _message_store(
+    *,
+    conversation: Conversation,
+    sender: Sender,
+    body: str,
+    client_id: str | uuid.UUID | None = None,
+    private: bool = False,
+    attachment_ids: list[int] | None = None,
+) -> SendResult:
+    """``message_send`` inside the caller's transaction: a caller that already holds one (the
+    widget's send) saves the savepoint and its release, two round trips on every message."""
     cid = _parse_client_id(client_id)
     text = clean_body(body, allow_empty=bool(attachment_ids))
     if len(attachment_ids or []) > settings.PARLEY_MAX_ATTACHMENTS:
@@ -256,7 +277,7 @@ def contact_message_send(
             conversation = current or _chat_start(
                 inbox=inbox, contact=contact_locked, topic=topic[:80]
             )
-    return message_send(
+    return _message_store(
         conversation=conversation,
         sender=Sender.of_contact(contact),
         body=body,
