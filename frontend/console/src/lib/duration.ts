@@ -27,11 +27,3 @@ export function formatDuration(seconds: number | null | undefined, locale: strin
     .map(([n, unit]) => part(n, unit))
     .join(zh ? "" : " ");
 }
-
-/** A local calendar day as YYYY-MM-DD. */
-export function isoDay(date: Date): string {
-  const y = date.getFullYear();
-  const m = String(date.getMonth() + 1).padStart(2, "0");
-  const d = String(date.getDate()).padStart(2, "0");
-  return `${y}-${m}-${d}`;
-}
