@@ -370,5 +370,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # httpx logs every request's full URL at INFO, and a webhook URL someone configured may
+        # carry a token in its query string.
+        "httpx": {"level": "WARNING"},
+    },
 }

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import socket
 import ssl
 import threading
@@ -310,6 +311,24 @@ def test_an_allowlisted_local_receiver_gets_the_signed_webhook(
     assert headers["x-parley-signature"] == "sha256=" + expected
     assert json.loads(body)["type"] == "alert.fired"
     assert AlertEvent.objects.get().deliveries["webhook"] == "204"
+
+
+def test_a_token_in_a_webhook_url_is_not_logged(
+    settings: Any, servers: Callable[..., Server], caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.PARLEY_OUTBOUND_ALLOWLIST = ["127.0.0.1"]
+    receiver = servers()
+    caplog.set_level(logging.DEBUG)  # whatever the root logger lets through
+
+    response = outbound_request(
+        "POST",
+        f"http://127.0.0.1:{receiver.port}/hook?token=s3cret-webhook-token",
+        timeout=5,
+        json={"ping": True},
+    )
+
+    assert response.status_code == 204 and len(receiver.requests) == 1
+    assert "s3cret-webhook-token" not in caplog.text
 
 
 def test_redirects_are_not_followed(
