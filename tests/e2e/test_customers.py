@@ -9,16 +9,13 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, run_cli, running_server
 from tests.e2e.test_console import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -35,39 +32,14 @@ print("SEEDED", seeded.profiles, seeded.model_version, seeded.validation_auc)
 """
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("parley-e2e-customers")
-    live = start_server(data_dir)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "parley.cli", "shell", "-c", SEED],
-            cwd=ROOT,
-            env=server_env(data_dir, live.port),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        seeded = re.search(r"SEEDED (\d+) (\d+) ([\d.]+)", done.stdout)
-        assert seeded is not None, done.stdout
+    with running_server(tmp_path_factory.mktemp("parley-e2e-customers")) as live:
+        output = run_cli(live, "shell", "-c", SEED, timeout=300)
+        seeded = re.search(r"SEEDED (\d+) (\d+) ([\d.]+)", output)
+        assert seeded is not None, output
         assert int(seeded.group(1)) >= 240 and float(seeded.group(3)) > 0.6
         yield live
-    finally:
-        live.process.terminate()
-        live.process.wait(timeout=10)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    yield context.new_page()
-    context.close()
 
 
 def test_at_risk_customers_reasons_follow_up_and_contact_panel(

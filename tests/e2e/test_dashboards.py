@@ -8,16 +8,13 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, chart_series, run_cli, running_server
 from tests.e2e.test_console import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -53,61 +50,15 @@ from django.utils import timezone
 from parley.analytics.alerts import alerts_evaluate
 print("FIRED", alerts_evaluate(now=timezone.now()))
 """
-DATA_DIRS: dict[int, Path] = {}
-
-
-def server_dir(live: LiveServer) -> Path:
-    return DATA_DIRS[live.port]
-
-
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
-def run(data_dir: Path, live: LiveServer, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "parley.cli", *args],
-        cwd=ROOT,
-        env=server_env(data_dir, live.port),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("parley-e2e-dashboards")
-    live = start_server(data_dir)
-    DATA_DIRS[live.port] = data_dir
-    try:
-        seeded = run(data_dir, live, "analytics", "seed-demo", "--days", "28")
+    with running_server(tmp_path_factory.mktemp("parley-e2e-dashboards")) as live:
+        seeded = run_cli(live, "analytics", "seed-demo", "--days", "28")
         assert int(re.search(r"conversations: (\d+)", seeded).group(1)) > 500  # type: ignore[union-attr]
-        assert "ROLLED" in run(data_dir, live, "shell", "-c", TODAY)
+        assert "ROLLED" in run_cli(live, "shell", "-c", TODAY)
         yield live
-    finally:
-        live.process.terminate()
-        live.process.wait(timeout=10)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    yield context.new_page()
-    context.close()
-
-
-def drawn(page: Page, chart: str) -> list[list[Any]]:
-    """The data of each series the chart instance drew (ECharts draws on a canvas)."""
-    data: list[list[Any]] = (
-        page.get_by_test_id(chart)
-        .locator(".echart")
-        .evaluate("el => el.__chart.getOption().series.map(s => s.data)")
-    )
-    return data
 
 
 def numbers(series: list[Any]) -> list[float]:
@@ -140,20 +91,20 @@ def test_dashboard_charts_drill_down_and_alerts(
     expect(page.get_by_test_id("live-queue")).to_have_text(re.compile(r"^\d+$"))
 
     # Every chart drew data: the line's days add up to the volume, the others are not empty.
-    trend = drawn(page, "chart-trend")
+    trend = chart_series(page, "chart-trend")
     assert sum(numbers(trend[0])) == volume
     assert trend[0][-1] >= 1  # today's conversation, made through the services
-    breakdown = drawn(page, "chart-breakdown")
+    breakdown = chart_series(page, "chart-breakdown")
     assert len(breakdown[0]) >= 2 and sum(numbers(breakdown[0])) > 0
-    channels = drawn(page, "chart-channels")
+    channels = chart_series(page, "chart-channels")
     assert {p["name"] for p in channels[0]} == {"Website chat", "E-mail", "API"}
     assert sum(p["value"] for p in channels[0]) == volume
-    outcomes = drawn(page, "chart-outcomes")
+    outcomes = chart_series(page, "chart-outcomes")
     assert len(outcomes[0]) == 3
-    scatter = drawn(page, "chart-scatter")
+    scatter = chart_series(page, "chart-scatter")
     assert len(scatter[0]) >= 2  # agents with handle time and CSAT
     assert all(1 <= point[1] <= 5 for point in scatter[0])
-    heatmap = drawn(page, "chart-heatmap")
+    heatmap = chart_series(page, "chart-heatmap")
     assert sum(cell[2] for cell in heatmap[0]) == volume
     assert len(heatmap[0]) > 100  # most weekday × hour cells
     screenshot(page, "dashboard")
@@ -165,7 +116,7 @@ def test_dashboard_charts_drill_down_and_alerts(
     bars = page.get_by_test_id("chart-breakdown")
     bars.scroll_into_view_if_needed()
     page.wait_for_timeout(600)  # the bars' entry animation
-    first = drawn(page, "chart-breakdown")[0][0]  # conversations assigned to that agent
+    first = chart_series(page, "chart-breakdown")[0][0]  # conversations assigned to that agent
     name = bars.locator(".echart").evaluate("el => el.__chart.getOption().xAxis[0].data[0]")
     assert name in ("Agent One", "Agent Two")
     layout = bars.locator(".echart").evaluate(
@@ -216,7 +167,7 @@ def test_dashboard_charts_drill_down_and_alerts(
     page.get_by_test_id("rule-window").fill("1440")
     page.get_by_test_id("rule-save").click()
     expect(page.get_by_test_id("rule-row")).to_have_count(2)
-    assert "FIRED 1" in run(server_dir(server), server, "shell", "-c", EVALUATE)
+    assert "FIRED 1" in run_cli(server, "shell", "-c", EVALUATE)
     page.reload()
     history = page.get_by_test_id("history-row")
     expect(history).to_have_count(1)

@@ -9,18 +9,14 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, free_port, server_env
+from tests.e2e.conftest import LiveServer, chart_series, run_cli, running_server
 from tests.e2e.test_console import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -31,79 +27,12 @@ AGENT1 = "agent1@demo.parley.test"
 API = "/api/v1/workspaces/demo/analytics/mining/"
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
-def run(data_dir: Path, live: LiveServer, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "parley.cli", *args],
-        cwd=ROOT,
-        env=server_env(data_dir, live.port),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def start_patiently(data_dir: Path, wait: float = 240) -> LiveServer:
-    """Like conftest's start_server, with a longer wait: a fresh embedded Parley migrates and
-    seeds before it is ready, which takes over a minute on a busy two-core machine."""
-    port = free_port()
-    with (data_dir / "server.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "parley.cli", "run", "--port", str(port)],
-            cwd=ROOT,
-            env=server_env(data_dir, port),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError((data_dir / "server.log").read_text())
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return LiveServer(url=url, port=port, process=process)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("the server did not become ready:\n" + (data_dir / "server.log").read_text())
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("parley-e2e-mining")
-    live = start_patiently(data_dir)
-    try:
-        seeded = run(data_dir, live, "analytics", "seed-demo", "--days", "56")
+    with running_server(tmp_path_factory.mktemp("parley-e2e-mining")) as live:
+        seeded = run_cli(live, "analytics", "seed-demo", "--days", "56", timeout=300)
         assert "mining snapshots: 4" in seeded, seeded
         yield live
-    finally:
-        live.process.terminate()
-        live.process.wait(timeout=10)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    yield context.new_page()
-    context.close()
-
-
-def drawn(page: Page, testid: str) -> list[list[Any]]:
-    """The data of each series the chart in ``testid`` drew (ECharts draws on a canvas)."""
-    data: list[list[Any]] = (
-        page.get_by_test_id(testid)
-        .locator(".echart")
-        .first.evaluate("el => el.__chart.getOption().series.map(s => s.data)")
-    )
-    return data
 
 
 def test_mining_pages(server: LiveServer, page: Page, screenshot: Any) -> None:
@@ -119,7 +48,7 @@ def test_mining_pages(server: LiveServer, page: Page, screenshot: Any) -> None:
     api = page.request.get(f"{server.url}{API}topics/").json()
     assert api["status"] == "ok"
     first = api["result"]["topics"][0]
-    assert sum(drawn(page, "mining-topic-0")[0]) == first["messages"]
+    assert sum(chart_series(page, "mining-topic-0")[0]) == first["messages"]
     page.wait_for_timeout(500)
     screenshot(page, "topics")
     link = topic.get_by_role("link").first
@@ -163,7 +92,7 @@ def test_mining_pages(server: LiveServer, page: Page, screenshot: Any) -> None:
     chart = page.get_by_test_id("forecast-chart")
     expect(chart.locator("canvas")).to_have_count(1)
     forecast = page.request.get(f"{server.url}{API}forecast/").json()["result"]
-    series = drawn(page, "forecast-chart")
+    series = chart_series(page, "forecast-chart")
     hours = 7 * 24
     lower, band, mean, actual, agents = series
     drawn_mean = [v for v in mean if v is not None]
@@ -197,7 +126,7 @@ def test_mining_pages(server: LiveServer, page: Page, screenshot: Any) -> None:
     page.get_by_test_id("mining-tab-shapes").click()
     expect(page.get_by_test_id("shapes-chart").locator("canvas")).to_have_count(1)
     shapes = page.request.get(f"{server.url}{API}day-shapes/").json()["result"]["shapes"]
-    assert len(shapes) >= 2 and len(drawn(page, "shapes-chart")) == len(shapes)
+    assert len(shapes) >= 2 and len(chart_series(page, "shapes-chart")) == len(shapes)
     expect(page.get_by_test_id(f"shape-{shapes[0]['id']}")).to_contain_text(
         shapes[0]["peak_hours"][0]
     )

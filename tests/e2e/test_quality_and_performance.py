@@ -10,16 +10,13 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, run_cli, running_server
 from tests.e2e.test_console import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -56,38 +53,13 @@ print("CONVERSATION", conversation.pk)
 """
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, int]]:
-    data_dir: Path = tmp_path_factory.mktemp("parley-e2e-quality")
-    live = start_server(data_dir)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "parley.cli", "shell", "-c", SETUP],
-            cwd=ROOT,
-            env=server_env(data_dir, live.port),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        found = re.search(r"CONVERSATION (\d+)", done.stdout)
-        assert found, done.stdout
+    with running_server(tmp_path_factory.mktemp("parley-e2e-quality")) as live:
+        output = run_cli(live, "shell", "-c", SETUP, timeout=60)
+        found = re.search(r"CONVERSATION (\d+)", output)
+        assert found, output
         yield live, int(found.group(1))
-    finally:
-        live.process.terminate()
-        live.process.wait(timeout=10)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    yield context.new_page()
-    context.close()
 
 
 def pick(criterion: Locator, option: str) -> None:

@@ -9,16 +9,13 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, chart_series, run_cli, running_server
 from tests.e2e.test_console import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -59,61 +56,14 @@ print("SENT")
 """
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
-DATA_DIRS: dict[int, Path] = {}
-
-
-def run(live: LiveServer, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "parley.cli", *args],
-        cwd=ROOT,
-        env=server_env(DATA_DIRS[live.port], live.port),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("parley-e2e-sentiment")
-    try:
-        live = start_server(data_dir)
-    except RuntimeError:
-        # A first start migrates a new database; on a loaded machine that can outlast the
-        # wait. The same data directory starts again without migrating.
-        live = start_server(data_dir)
-    DATA_DIRS[live.port] = data_dir
-    try:
-        seeded = re.search(r"SEEDED (\d+) (\d+)", run(live, "shell", "-c", SEED))
+    # A first start migrates a new database; on a loaded machine that can outlast the wait. The
+    # same data directory starts again without migrating.
+    with running_server(tmp_path_factory.mktemp("parley-e2e-sentiment"), attempts=2) as live:
+        seeded = re.search(r"SEEDED (\d+) (\d+)", run_cli(live, "shell", "-c", SEED, timeout=300))
         assert seeded is not None and int(seeded.group(1)) > 100 and int(seeded.group(2)) > 200
         yield live
-    finally:
-        live.process.terminate()
-        live.process.wait(timeout=10)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    yield context.new_page()
-    context.close()
-
-
-def drawn(page: Page, chart: str) -> list[list[Any]]:
-    """The data of each series the chart instance drew (ECharts draws on a canvas)."""
-    data: list[list[Any]] = (
-        page.get_by_test_id(chart)
-        .locator(".echart")
-        .evaluate("el => el.__chart.getOption().series.map(s => s.data)")
-    )
-    return data
 
 
 def value(point: Any) -> Any:
@@ -131,7 +81,7 @@ def test_sentiment_page_charts_and_drill_down(
     api = page.request.get(f"{server.url}/api/v1/workspaces/demo/analytics/sentiment/").json()
 
     # Trend: the daily negative share (%) the API computed from the rollups.
-    shares_drawn = drawn(page, "chart-sentiment-trend")[0]
+    shares_drawn = chart_series(page, "chart-sentiment-trend")[0]
     expected = [
         None if d["negative_share"] is None else round(d["negative_share"] * 1000) / 10
         for d in api["trend"]
@@ -139,10 +89,10 @@ def test_sentiment_page_charts_and_drill_down(
     assert shares_drawn == expected
     assert sum(1 for s in shares_drawn if s) >= 15
     # Pie: conversations by label.
-    pie = drawn(page, "chart-sentiment-shares")[0]
+    pie = chart_series(page, "chart-sentiment-shares")[0]
     assert sum(value(p) for p in pie) == api["shares"]["total"] > 100
     # Sentiment × CSAT: upset customers rate lower.
-    bands = [value(p) for p in drawn(page, "chart-sentiment-csat")[0]]
+    bands = [value(p) for p in chart_series(page, "chart-sentiment-csat")[0]]
     assert bands == [b["csat_mean"] for b in api["satisfaction"]["by_band"]]
     by_label = api["satisfaction"]["by_label"]
     assert by_label["negative"]["csat_mean"] < by_label["positive"]["csat_mean"]
@@ -178,7 +128,7 @@ def test_sentiment_page_charts_and_drill_down(
 def test_an_upset_customer_is_flagged_to_the_agent_live(
     server: LiveServer, browser: Browser, screenshot: Any
 ) -> None:
-    started = re.search(r"CONVERSATION (\d+)", run(server, "shell", "-c", START))
+    started = re.search(r"CONVERSATION (\d+)", run_cli(server, "shell", "-c", START, timeout=300))
     assert started is not None
     pk = int(started.group(1))
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
@@ -188,7 +138,7 @@ def test_an_upset_customer_is_flagged_to_the_agent_live(
     expect(row).to_be_visible()
     expect(row.get_by_test_id("sentiment-badge")).to_have_count(0)
 
-    assert "SENT" in run(server, "shell", "-c", UPSET.format(pk=pk))
+    assert "SENT" in run_cli(server, "shell", "-c", UPSET.format(pk=pk), timeout=300)
 
     # The embedded scheduler scores every 20 s; the frame then reaches this console.
     toast = agent.get_by_test_id("toast-sentiment").filter(has_text="Upset Visitor is upset")

@@ -12,16 +12,13 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, run_cli, running_server
 from tests.e2e.test_console import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -54,36 +51,11 @@ visit(inbox, {SECOND_VISITOR!r}, "Hello from the second shop.")
 """
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("parley-e2e-workspaces")
-    live = start_server(data_dir)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "parley.cli", "shell", "-c", SETUP],
-            cwd=ROOT,
-            env=server_env(data_dir, live.port),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
+    with running_server(tmp_path_factory.mktemp("parley-e2e-workspaces")) as live:
+        run_cli(live, "shell", "-c", SETUP, timeout=60)
         yield live
-    finally:
-        live.process.terminate()
-        live.process.wait(timeout=10)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    yield context.new_page()
-    context.close()
 
 
 def test_agent_switches_between_workspaces(server: LiveServer, page: Page, screenshot: Any) -> None:
