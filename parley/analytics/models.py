@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from parley.accounts.models import Workspace
+from parley.contacts.encryption import EncryptedTextField
 
 
 class EventKind(models.TextChoices):
@@ -149,7 +150,8 @@ class AlertRule(models.Model):
     notify_console = models.BooleanField(default=True)
     email_to = models.JSONField(default=list, blank=True)
     webhook_url = models.URLField(max_length=500, blank=True, default="")
-    webhook_secret = models.CharField(max_length=64, blank=True, default="")
+    # Signs the webhook's deliveries (X-Parley-Signature); encrypted at rest.
+    webhook_secret = EncryptedTextField(blank=True, default="")
     enabled = models.BooleanField(default=True)
     # True while the condition holds: an alert fires when it becomes true, not on every run.
     firing = models.BooleanField(default=False)

@@ -1,4 +1,5 @@
-"""Re-encrypt contacts' sensitive fields with the newest key, and rebuild blind indexes.
+"""Re-encrypt contacts' sensitive fields and the server's own secrets with the newest key, and
+rebuild blind indexes.
 
 Works in batches by primary key, each batch in its own transaction, and reads and writes the
 ciphertext as it is in the database (nothing is decrypted except to rebuild an index), so a
@@ -8,11 +9,13 @@ second run right after the first changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import connection, transaction
 
 from parley.contacts import encryption
+from parley.contacts.encrypted_columns import BATCH_SIZE, ColumnReport, column_rotate
 from parley.contacts.models import Contact
 
 ENCRYPTED = {"phone": "phone_index", "id_number": "id_number_index"}
@@ -64,4 +67,34 @@ def contacts_rotate_keys(*, batch_size: int = 500, reindex: bool = False) -> Rot
                 if updates:
                     Contact.objects.filter(pk=pk).update(**updates)
         after = rows[-1][0]
+    return report
+
+
+# The server's own secrets, encrypted at rest with the same keys: (label, app, model, field).
+SERVER_SECRETS = (
+    ("two-factor", "accounts", "TwoFactorDevice", "secret"),
+    ("identity", "inboxes", "Inbox", "identity_secret"),
+    ("webhook", "analytics", "AlertRule", "webhook_secret"),
+)
+
+
+@dataclass
+class SecretsRotationReport:
+    total: ColumnReport = field(default_factory=ColumnReport)
+    by_kind: dict[str, ColumnReport] = field(default_factory=dict)
+
+
+def server_secrets_rotate_keys(*, batch_size: int = BATCH_SIZE) -> SecretsRotationReport:
+    """Re-encrypt the TOTP secrets, inbox identity secrets and alert webhook secrets not yet
+    under the newest key (batched, idempotent), and encrypt any still in clear."""
+    report = SecretsRotationReport()
+    for label, app_label, model_name, field_name in SERVER_SECRETS:
+        column = column_rotate(
+            connection=connection,
+            model=apps.get_model(app_label, model_name),
+            field=field_name,
+            batch_size=batch_size,
+        )
+        report.by_kind[label] = column
+        report.total.add(column)
     return report

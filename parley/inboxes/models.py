@@ -7,6 +7,7 @@ import secrets
 from django.db import models
 
 from parley.accounts.models import Member, Team, Workspace
+from parley.contacts.encryption import EncryptedTextField
 
 
 def new_public_key() -> str:
@@ -36,8 +37,9 @@ class Inbox(models.Model):
     greeting = models.TextField(blank=True)
     settings = models.JSONField(default=dict, blank=True)
     # The key a site signs its users' ids with (parley/inboxes/identity.py); empty until an admin
-    # generates one, and never sent by the API except once, when it is generated.
-    identity_secret = models.CharField(max_length=64, blank=True, default="")
+    # generates one, and never sent by the API except once, when it is generated. Encrypted at
+    # rest (the server must read it to check the HMAC).
+    identity_secret = EncryptedTextField(blank=True, default="")
     agents = models.ManyToManyField(Member, related_name="inboxes", blank=True)
     teams = models.ManyToManyField(Team, related_name="inboxes", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
