@@ -71,10 +71,13 @@ def contacts_rotate_keys(*, batch_size: int = 500, reindex: bool = False) -> Rot
 
 
 # The server's own secrets, encrypted at rest with the same keys: (label, app, model, field).
+# The bot's generation key is encrypted by its service (parley/bot/conversation/configure.py)
+# rather than by the field, but its column holds the same tokens and rotates the same way.
 SERVER_SECRETS = (
     ("two-factor", "accounts", "TwoFactorDevice", "secret"),
     ("identity", "inboxes", "Inbox", "identity_secret"),
     ("webhook", "analytics", "AlertRule", "webhook_secret"),
+    ("bot key", "bot", "BotGenerationConfig", "api_key"),
 )
 
 
@@ -85,8 +88,9 @@ class SecretsRotationReport:
 
 
 def server_secrets_rotate_keys(*, batch_size: int = BATCH_SIZE) -> SecretsRotationReport:
-    """Re-encrypt the TOTP secrets, inbox identity secrets and alert webhook secrets not yet
-    under the newest key (batched, idempotent), and encrypt any still in clear."""
+    """Re-encrypt the TOTP secrets, inbox identity secrets, alert webhook secrets and bot
+    generation keys not yet under the newest key (batched, idempotent), and encrypt any still
+    in clear."""
     report = SecretsRotationReport()
     for label, app_label, model_name, field_name in SERVER_SECRETS:
         column = column_rotate(

@@ -25,6 +25,8 @@ from parley.accounts.auth import totp
 from parley.accounts.models import TwoFactorDevice
 from parley.analytics.alerts import RuleInput, alert_rule_create, alerts_evaluate
 from parley.analytics.models import AlertRule
+from parley.bot.conversation.configure import generation_api_key
+from parley.bot.models import BotGenerationConfig
 from parley.contacts import encryption
 from parley.contacts.encrypted_columns import column_encrypt_clear
 from parley.contacts.key_rotation import server_secrets_rotate_keys
@@ -66,20 +68,22 @@ def receiver(settings: Any) -> Iterator[Receiver]:
 
 def raw(model: Any, column: str, pk: int) -> str:
     """The column as the database holds it (what a dump or an SQL injection would see)."""
-    table = connection.ops.quote_name(model._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s",
+            f"SELECT {quote(column)} FROM {table} WHERE {quote(model._meta.pk.column)} = %s",
             [pk],
         )
         return str(cursor.fetchone()[0])
 
 
 def write_raw(model: Any, column: str, pk: int, value: str) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {connection.ops.quote_name(column)} = %s WHERE id = %s",
+            f"UPDATE {table} SET {quote(column)} = %s WHERE {quote(model._meta.pk.column)} = %s",
             [value, pk],
         )
 
@@ -196,10 +200,14 @@ def three_secrets(world: World) -> list[tuple[Any, str, int, str]]:
         actor=world.supervisor,
         data=RuleInput(name="Rush", metric="volume", comparison="gt", threshold=5),
     )
+    bot = BotGenerationConfig.objects.create(
+        workspace=world.workspace, api_key=encryption.encrypt("sk-generation-key")
+    )
     return [
         (TwoFactorDevice, "secret", device.pk, device.secret),
         *[(Inbox, "identity_secret", inbox.pk, secret) for inbox, secret in inboxes],
         (AlertRule, "webhook_secret", rule.pk, rule.webhook_secret),
+        (BotGenerationConfig, "api_key", bot.pk, "sk-generation-key"),
     ]
 
 
@@ -215,8 +223,8 @@ def test_rotation_re_encrypts_every_secret_with_the_new_key_in_batches(
     call_command("rotate_keys", "--batch-size", "1", stdout=out)
 
     assert (
-        "secrets read: 4 (two-factor 1, identity 2, webhook 1), values re-encrypted: 4, "
-        "encrypted from clear: 0"
+        "secrets read: 5 (two-factor 1, identity 2, webhook 1, bot key 1), "
+        "values re-encrypted: 5, encrypted from clear: 0"
     ) in out.getvalue()
     after = [raw(model, column, pk) for model, column, pk, _ in secrets]
     assert all(a != b for a, b in zip(after, before, strict=True))
@@ -229,9 +237,10 @@ def test_rotation_re_encrypts_every_secret_with_the_new_key_in_batches(
     inbox = Inbox.objects.get(pk=world.inbox.pk)
     assert identity_verify(inbox=inbox, identifier="u", claimed_hash=site_hash(secrets[1][3], "u"))
     assert AlertRule.objects.get().webhook_secret == secrets[3][3]
+    assert generation_api_key(BotGenerationConfig.objects.get()) == "sk-generation-key"
 
     again = server_secrets_rotate_keys(batch_size=1)
-    assert (again.total.rows, again.total.values_rotated, again.total.values_encrypted) == (4, 0, 0)
+    assert (again.total.rows, again.total.values_rotated, again.total.values_encrypted) == (5, 0, 0)
     assert [raw(model, column, pk) for model, column, pk, _ in secrets] == after
 
 
