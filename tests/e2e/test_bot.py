@@ -10,22 +10,18 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, OpenPage, run_cli, running_server
 from tests.e2e.test_routing import (
     ADMIN,
     AGENT1,
     conversation_of,
     member_id,
-    new_page,
     open_console,
     wait_until,
 )
@@ -34,26 +30,8 @@ from tests.e2e.test_widget import WIDGET, contact_id, open_widget, page_language
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
-def parley(server: LiveServer, data_dir: Path, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "parley.cli", *args],
-        cwd=ROOT,
-        env=server_env(data_dir, server.port),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def bot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("parley-e2e-bot")
-    live = start_server(data_dir)
     setup = (
         "from parley.inboxes.models import Inbox; "
         "inbox = Inbox.objects.get(public_key='demo'); "
@@ -61,31 +39,22 @@ def bot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         "'routing': {'policy': 'least_busy'}}; "
         "inbox.save(update_fields=['settings'])"
     )
-    parley(live, data_dir, "shell", "-c", setup)
-    parley(live, data_dir, "bot", "train", "--workspace", "demo")
-    yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+    with running_server(tmp_path_factory.mktemp("parley-e2e-bot")) as live:
+        run_cli(live, "shell", "-c", setup)
+        run_cli(live, "bot", "train", "--workspace", "demo")
+        yield live
 
 
 def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_intent(
-    browser: Browser, bot_server: LiveServer, contexts: list[BrowserContext], screenshot: Any
+    bot_server: LiveServer, open_page: OpenPage, screenshot: Any
 ) -> None:
     live = bot_server
-    agent = new_page(contexts, browser)
+    agent = open_page()
     open_console(agent, live, AGENT1)
     agent1_id = member_id(agent, live, AGENT1)
 
     # The visitor asks in Chinese: greeted, then answered with the address article's link.
-    widget = new_page(contexts, browser, "zh-CN")
+    widget = open_page("zh-CN")
     page_language(widget, "zh-CN", "")
     open_widget(widget, live.url)
     write(widget, "收货地址写错了怎么办")
@@ -147,7 +116,7 @@ def test_a_chinese_visitor_is_answered_then_handed_to_an_agent_who_sees_the_inte
 
     # The admin's Help bot page counts the conversation: handed over at the customer's request,
     # one helpful answer; and shows the demo inbox's bot switched on.
-    admin = new_page(contexts, browser)
+    admin = open_page()
     open_console(admin, live, ADMIN)
     admin.get_by_test_id("nav-bot").click()
     expect(admin.get_by_test_id("bot-handoff")).to_have_text("100%")

@@ -7,16 +7,13 @@ in a new tab with rel="noopener noreferrer", a javascript: link is not a link at
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from parley.accounts.permissions_surfaces import PAGES
-from tests.e2e.conftest import DEMO_PASSWORD, ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, run_cli, running_server
 from tests.e2e.test_console import VIEWPORT, new_visitor, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -32,8 +29,6 @@ PEOPLE = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own, with an owner and a supervisor added to the demo workspace."""
-    data_dir: Path = tmp_path_factory.mktemp("parley-guards")
-    live = start_server(data_dir)
     script = (
         "from parley.accounts.models import Role, Workspace\n"
         "from parley.accounts.services import member_add, user_ensure\n"
@@ -43,15 +38,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         f"    user = user_ensure(email=email, password={DEMO_PASSWORD!r}, display_name=email)\n"
         "    member_add(workspace=ws, user=user, role=role)\n"
     )
-    subprocess.run(
-        [sys.executable, "-m", "parley.cli", "shell", "-c", script],
-        cwd=ROOT,
-        env=server_env(data_dir, live.port),
-        check=True,
-    )
-    yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    with running_server(tmp_path_factory.mktemp("parley-guards")) as live:
+        run_cli(live, "shell", "-c", script)
+        yield live
 
 
 @pytest.mark.parametrize("role", list(PEOPLE))

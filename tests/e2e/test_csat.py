@@ -4,18 +4,15 @@ signed e-mail link page works on its own."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, run_cli, running_server
 from tests.e2e.test_widget import (
     WIDGET,
     Agent,
@@ -30,11 +27,6 @@ from tests.e2e.test_widget import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Shadows pytest-django's helper of this name (see tests/e2e/conftest.py)."""
 
 
 @pytest.fixture
@@ -138,15 +130,12 @@ def test_chinese_widget_asks_in_chinese(
 
 # --- the signed link, on a server of our own (its secret key signs the link) ---------------------
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
-    data_dir = tmp_path_factory.mktemp("parley-csat")
-    server = start_server(data_dir)
-    yield server, data_dir
-    server.process.terminate()
-    server.process.wait(timeout=10)
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("parley-csat")) as server:
+        yield server
 
 
-def signed_link(server: LiveServer, data_dir: Path, conversation: int) -> str:
+def signed_link(server: LiveServer, conversation: int) -> str:
     """What the e-mail engineer's code does: `csat_link(conversation)`, run in the server's own
     configuration so the link is signed with its key."""
     code = (
@@ -154,15 +143,7 @@ def signed_link(server: LiveServer, data_dir: Path, conversation: int) -> str:
         "from parley.conversations.services import csat_link;"
         f"print(csat_link(Conversation.objects.get(pk={conversation})))"
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "parley.cli", "shell", "-c", code],
-        cwd=ROOT,
-        env=server_env(data_dir, server.port),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    return run_cli(server, "shell", "-c", code).strip().splitlines()[-1]
 
 
 def resolved_chat(url: str) -> int:
@@ -193,11 +174,11 @@ def resolved_chat(url: str) -> int:
 
 
 def test_the_email_link_page_takes_a_rating_without_login(
-    browser: Browser, own_server: tuple[LiveServer, Path], screenshot: Any
+    browser: Browser, own_server: LiveServer, screenshot: Any
 ) -> None:
-    server, data_dir = own_server
+    server = own_server
     conversation = resolved_chat(server.url)
-    link = signed_link(server, data_dir, conversation)
+    link = signed_link(server, conversation)
     assert link.startswith("/csat/")
     context, page = new_visitor(browser, locale="zh-CN")
 

@@ -5,22 +5,13 @@ customer's e-mail address masked and a supervisor the address whole."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import (
-    DEMO_PASSWORD,
-    ROOT,
-    LiveServer,
-    server_env,
-    start_server,
-)
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, run_cli, running_server
 from tests.e2e.test_console import VIEWPORT, Visitor, new_visitor, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -33,8 +24,6 @@ BODY = f"我的手机号是{PHONE}，请回电"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own, with a supervisor added to the demo workspace."""
-    data_dir: Path = tmp_path_factory.mktemp("parley-pii")
-    live = start_server(data_dir)
     script = (
         "from parley.accounts.models import Role, Workspace\n"
         "from parley.accounts.services import member_add, user_ensure\n"
@@ -43,15 +32,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "member_add(workspace=Workspace.objects.get(slug='demo'), user=user,"
         " role=Role.SUPERVISOR)\n"
     )
-    subprocess.run(
-        [sys.executable, "-m", "parley.cli", "shell", "-c", script],
-        cwd=ROOT,
-        env=server_env(data_dir, live.port),
-        check=True,
-    )
-    yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    with running_server(tmp_path_factory.mktemp("parley-pii")) as live:
+        run_cli(live, "shell", "-c", script)
+        yield live
 
 
 def open_conversation(browser: Any, server: LiveServer, email: str, conversation: int) -> Any:

@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, OpenPage, run_cli, running_server
 from tests.e2e.test_console import sign_in
 from tests.e2e.test_widget import WIDGET, contact_id, open_widget, page_language, stored, write
 
@@ -37,35 +34,13 @@ AGENT2 = "agent2@demo.parley.test"
 API = "/api/v1/workspaces/demo"
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
-    data_dir = tmp_path_factory.mktemp("parley-e2e-routing")
-    live = start_server(data_dir)
-    yield live, data_dir
-    live.process.terminate()
-    live.process.wait(timeout=10)
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("parley-e2e-routing")) as server:
+        yield server
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def new_page(contexts: list[BrowserContext], browser: Browser, locale: str = "en-US") -> Page:
-    context = browser.new_context(viewport=VIEWPORT, locale=locale)
-    contexts.append(context)
-    return context.new_page()
-
-
-def set_routing_policy(server: LiveServer, data_dir: Path, policy: str, **extra: int) -> None:
+def set_routing_policy(server: LiveServer, policy: str, **extra: int) -> None:
     """The demo inbox's routing policy, written into the server's own database."""
     routing = {"policy": policy, **extra}
     code = (
@@ -74,14 +49,7 @@ def set_routing_policy(server: LiveServer, data_dir: Path, policy: str, **extra:
         f"inbox.settings = {{**inbox.settings, 'routing': {routing!r}}}; "
         "inbox.save(update_fields=['settings'])"
     )
-    subprocess.run(
-        [sys.executable, "-m", "parley.cli", "shell", "-c", code],
-        cwd=ROOT,
-        env=server_env(data_dir, server.port),
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    run_cli(server, "shell", "-c", code, timeout=60)
 
 
 # --- the console ---------------------------------------------------------------------------------
@@ -143,16 +111,14 @@ def queue_line(widget: Page) -> Locator:
 
 # --- tests ---------------------------------------------------------------------------------------
 def test_visitors_see_their_place_in_the_queue_fall_as_the_agent_frees_up(
-    browser: Browser,
-    server: tuple[LiveServer, Path],
-    contexts: list[BrowserContext],
+    live: LiveServer,
+    open_page: OpenPage,
     screenshot: Any,
 ) -> None:
-    live, data_dir = server
-    set_routing_policy(live, data_dir, "least_busy")
+    set_routing_policy(live, "least_busy")
 
     # The supervisor (admin) steps away from taking chats and gives Agent One a capacity of 1.
-    admin = new_page(contexts, browser)
+    admin = open_page()
     open_console(admin, live, ADMIN)
     switch = admin.get_by_test_id("availability-select")
     expect(switch).to_have_value("online")
@@ -176,7 +142,7 @@ def test_visitors_see_their_place_in_the_queue_fall_as_the_agent_frees_up(
     expect(agent1_row.get_by_test_id("agent-status")).to_have_attribute("data-status", "offline")
 
     # Agent One opens the console: online by default, now present.
-    agent = new_page(contexts, browser)
+    agent = open_page()
     open_console(agent, live, AGENT1)
     expect(agent.get_by_test_id("availability-status")).to_have_attribute("data-status", "online")
     expect(agent1_row.get_by_test_id("agent-status")).to_have_attribute("data-status", "online")
@@ -185,7 +151,7 @@ def test_visitors_see_their_place_in_the_queue_fall_as_the_agent_frees_up(
     visitors: list[Page] = []
     conversations: list[dict[str, Any]] = []
     for n, locale in enumerate(["en-US", "en-US", "zh-CN"], start=1):
-        widget = new_page(contexts, browser, locale)
+        widget = open_page(locale)
         if locale == "zh-CN":
             page_language(widget, "zh-CN", "")
         open_widget(widget, live.url)
@@ -242,18 +208,16 @@ def test_visitors_see_their_place_in_the_queue_fall_as_the_agent_frees_up(
 
 
 def test_a_transfer_to_another_team_reaches_an_agent_of_that_team_with_the_note(
-    browser: Browser,
-    server: tuple[LiveServer, Path],
-    contexts: list[BrowserContext],
+    live: LiveServer,
+    open_page: OpenPage,
     screenshot: Any,
 ) -> None:
-    live, data_dir = server
-    set_routing_policy(live, data_dir, "least_busy")
+    set_routing_policy(live, "least_busy")
 
     # Agent One (Consulting) is online first and so gets the visitor's conversation.
-    agent1 = new_page(contexts, browser)
+    agent1 = open_page()
     open_console(agent1, live, AGENT1)
-    widget = new_page(contexts, browser)
+    widget = open_page()
     open_widget(widget, live.url)
     write(widget, "My router keeps dropping the connection after the update.")
     expect(stored(widget, "My router keeps dropping")).to_be_visible()
@@ -266,7 +230,7 @@ def test_a_transfer_to_another_team_reaches_an_agent_of_that_team_with_the_note(
     row.click()
 
     # Agent Two (Technical support) comes online in a second console.
-    agent2 = new_page(contexts, browser)
+    agent2 = open_page()
     open_console(agent2, live, AGENT2)
     expect(agent2.get_by_test_id(f"conversation-{conversation['id']}")).to_have_count(0)
 
@@ -313,16 +277,14 @@ def test_a_transfer_to_another_team_reaches_an_agent_of_that_team_with_the_note(
 
 
 def test_a_visitor_who_waits_too_long_is_offered_leave_a_message(
-    browser: Browser,
-    server: tuple[LiveServer, Path],
-    contexts: list[BrowserContext],
+    live: LiveServer,
+    open_page: OpenPage,
     screenshot: Any,
 ) -> None:
-    live, data_dir = server
-    set_routing_policy(live, data_dir, "least_busy", queue_timeout_seconds=2)
+    set_routing_policy(live, "least_busy", queue_timeout_seconds=2)
 
     # Agent One is online but takes nothing (capacity 0, set by the supervisor): all must wait.
-    admin = new_page(contexts, browser)
+    admin = open_page()
     open_console(admin, live, ADMIN)
     admin.get_by_test_id("availability-select").select_option("offline")
     expect(admin.get_by_test_id("availability-status")).to_have_attribute("data-status", "offline")
@@ -332,10 +294,10 @@ def test_a_visitor_who_waits_too_long_is_offered_leave_a_message(
     admin.get_by_test_id("agent-capacity").fill("0")
     admin.get_by_test_id("agent-save").click()
     expect(agent1_row.get_by_test_id("agent-load")).to_have_text("0 of 0")
-    agent = new_page(contexts, browser)
+    agent = open_page()
     open_console(agent, live, AGENT1)
 
-    widget = new_page(contexts, browser)
+    widget = open_page()
     open_widget(widget, live.url)
     write(widget, "Is anybody there?")
     expect(stored(widget, "Is anybody there?")).to_be_visible()
