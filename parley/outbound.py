@@ -32,6 +32,10 @@ from django.conf import settings
 
 from parley.errors import ApplicationError, ErrorCode
 
+# The most of an answer's body the server reads: a webhook receiver's answer is ignored and a
+# model's is a few kilobytes of text.
+MAX_RESPONSE_BYTES = 1 << 20
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -220,19 +224,48 @@ def outbound_request(
     headers: Mapping[str, str] | None = None,
     content: bytes | None = None,
     json: Any = None,
+    max_bytes: int = MAX_RESPONSE_BYTES,
 ) -> httpx.Response:
     """Send one request to a configured URL and return the response (body read, redirects not
     followed). Raises ``ApplicationError`` (``invalid``, ``fields={field: "invalid" |
     "unresolved" | "private address"}``) when the URL or the address it resolves to at connect
-    time is not allowed, and ``httpx.HTTPError`` when the network fails."""
+    time is not allowed, and ``httpx.HTTPError`` when the network fails or the answer's body is
+    over ``max_bytes`` (``ResponseTooLarge``: a configured endpoint cannot fill the server's
+    memory)."""
     url, _host, _port = _split(url, field)
     transport = PinnedTransport(allow_hosts=allow_hosts, field=field)
     with httpx.Client(
         transport=transport, trust_env=False, follow_redirects=False, timeout=timeout
     ) as client:
         try:
-            return client.request(method, url, headers=headers, content=content, json=json)
+            with client.stream(
+                method, url, headers=headers, content=content, json=json
+            ) as response:
+                body = _read_capped(response, max_bytes)
         except httpx.ConnectError as exc:
             if isinstance(exc.__cause__, AddressRefused):
                 raise exc.__cause__.error from None
             raise
+    # The body is decoded already: the answer no longer carries its transfer encodings.
+    kept = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in {"content-encoding", "content-length", "transfer-encoding"}
+    ]
+    return httpx.Response(
+        response.status_code, headers=kept, content=body, request=response.request
+    )
+
+
+class ResponseTooLarge(httpx.HTTPError):
+    """The answer's body (decoded) is larger than the caller accepts."""
+
+
+def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    # Counted after decompression, so a small gzip bomb is stopped too.
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise ResponseTooLarge(f"the answer is larger than {max_bytes} bytes")
+    return bytes(body)

@@ -6,6 +6,7 @@ resolver is replaced, so each test says what each name resolves to and when."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import hmac
 import ipaddress
@@ -31,7 +32,7 @@ from django.utils import timezone
 from parley.analytics.alerts import RuleInput, alert_rule_create, alerts_evaluate
 from parley.analytics.models import AlertEvent, AlertRule, EventKind, ReportingEvent
 from parley.errors import ApplicationError
-from parley.outbound import check_outbound_url, outbound_request
+from parley.outbound import ResponseTooLarge, check_outbound_url, outbound_request
 from tests.conftest import World
 
 PUBLIC = "93.184.216.34"  # never connected to: every test that gets it is refused first
@@ -95,21 +96,27 @@ class Server:
 
 
 def start_server(
-    address: str, port: int = 0, *, status: int = 204, headers: dict[str, str] | None = None
+    address: str,
+    port: int = 0,
+    *,
+    status: int = 204,
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
 ) -> Server:
     server: Server
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            received = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             server.requests.append(
-                (self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                (self.path, {k.lower(): v for k, v in self.headers.items()}, received)
             )
             self.send_response(status)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            self.wfile.write(body)
 
         do_GET = do_POST = _answer
 
@@ -329,6 +336,24 @@ def test_a_token_in_a_webhook_url_is_not_logged(
 
     assert response.status_code == 204 and len(receiver.requests) == 1
     assert "s3cret-webhook-token" not in caplog.text
+
+
+def test_an_answer_over_the_size_cap_is_refused_not_read_whole(
+    settings: Any, servers: Callable[..., Server]
+) -> None:
+    settings.PARLEY_OUTBOUND_ALLOWLIST = ["127.0.0.1"]
+    small = servers(status=200, body=b"ok")
+    huge = servers(status=200, body=b"x" * (64 * 1024 + 1))
+    # A gzip bomb: a small body on the wire that decodes to far more than the cap.
+    bomb = servers(
+        status=200, headers={"Content-Encoding": "gzip"}, body=gzip.compress(b"0" * 200_000)
+    )
+
+    answer = outbound_request("GET", f"http://127.0.0.1:{small.port}/", timeout=5, max_bytes=1024)
+    assert answer.status_code == 200 and answer.content == b"ok"
+    for server in (huge, bomb):
+        with pytest.raises(ResponseTooLarge):
+            outbound_request("GET", f"http://127.0.0.1:{server.port}/", timeout=5, max_bytes=1024)
 
 
 def test_redirects_are_not_followed(
