@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, start_server
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -95,24 +95,8 @@ def conversation_state(page: Any, server: LiveServer, conversation: int) -> dict
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of this module's own: its tests count unread messages and list conversations,
     which the shared server's other tests (widgets, bots, tickets) keep adding to."""
-    server = start_server(tmp_path_factory.mktemp("parley-console"))
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
-
-
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Overrides pytest-django's autouse helper of this name, which wants a test database for
-    any test that uses a fixture called `live_server`; ours is a real server process instead."""
-
-
-@pytest.fixture
-def page(browser: Any) -> Any:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    page = context.new_page()
-    yield page
-    context.close()
+    with running_server(tmp_path_factory.mktemp("parley-console")) as server:
+        yield server
 
 
 def test_console_follows_a_conversation_live_and_acts_on_it(

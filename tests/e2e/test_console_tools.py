@@ -14,22 +14,9 @@ from websockets.sync.client import connect
 from websockets.typing import Origin
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.test_console import VIEWPORT, new_visitor, sign_in, stored_messages
+from tests.e2e.test_console import new_visitor, sign_in, stored_messages
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see test_console.py)."""
-
-
-@pytest.fixture
-def page(browser: Any) -> Any:
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def png_bytes() -> bytes:

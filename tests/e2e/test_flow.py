@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, start_server
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, OpenPage, running_server
 from tests.e2e.test_console import sign_in
 from tests.e2e.test_widget import WIDGET, contact_id, open_widget, stored, write
 
@@ -31,34 +31,12 @@ HELLO = "Hi {name}, I'm Agent One. How can I help you today?"
 REFUND = "您好 {name}，退款会在审核通过后 3-5 个工作日内原路退回。"
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture(scope="module")
 def quiet_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own, with its own database and presence, where no console ever connects:
     the shared server keeps an agent "present" for 60 s after any console test."""
-    server = start_server(tmp_path_factory.mktemp("parley-e2e-quiet"))
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    """Browser contexts a test opens (one per person); all closed at the end, pass or fail."""
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def new_context(contexts: list[BrowserContext], browser: Browser, locale: str) -> Page:
-    context = browser.new_context(viewport=VIEWPORT, locale=locale)
-    contexts.append(context)
-    return context.new_page()
+    with running_server(tmp_path_factory.mktemp("parley-e2e-quiet")) as server:
+        yield server
 
 
 # --- the agent's console -------------------------------------------------------------------------
@@ -132,17 +110,16 @@ def make_png(path: Path) -> Path:
 
 # --- tests ---------------------------------------------------------------------------------------
 def test_visitor_and_agent_talk_through_the_widget_and_the_console(
-    browser: Browser,
     live_server: LiveServer,
-    contexts: list[BrowserContext],
+    open_page: OpenPage,
     screenshot: Any,
     tmp_path: Path,
 ) -> None:
-    console = new_context(contexts, browser, "en-US")
+    console = open_page("en-US")
     open_console(console, live_server)
     console.get_by_test_id("tab-unassigned").click()
 
-    widget = new_context(contexts, browser, "en-US")
+    widget = open_page("en-US")
     visitor_context = widget.context
     open_widget(widget, live_server.url)
     expect(widget.locator(f"{WIDGET} form.leave")).to_have_count(0)  # an agent is online
@@ -270,12 +247,11 @@ def test_visitor_and_agent_talk_through_the_widget_and_the_console(
 
 
 def test_leave_a_message_when_no_agent_is_online(
-    browser: Browser,
     quiet_server: LiveServer,
-    contexts: list[BrowserContext],
+    open_page: OpenPage,
     screenshot: Any,
 ) -> None:
-    widget = new_context(contexts, browser, "en-US")
+    widget = open_page("en-US")
     widget.goto(f"{quiet_server.url}/demo/")
     widget.locator(f"{WIDGET} .launcher").click()
 
@@ -320,13 +296,12 @@ def test_leave_a_message_when_no_agent_is_online(
 
 
 def test_both_uis_in_chinese(
-    browser: Browser,
     live_server: LiveServer,
-    contexts: list[BrowserContext],
+    open_page: OpenPage,
     screenshot: Any,
 ) -> None:
     # The agent switches the console to 中文.
-    console = new_context(contexts, browser, "en-US")
+    console = open_page("en-US")
     open_console(console, live_server)
     console.get_by_test_id("locale").first.select_option("zh-CN")
     expect(console.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -335,7 +310,7 @@ def test_both_uis_in_chinese(
 
     # A visitor whose browser speaks Chinese: the demo page is served in Chinese and the widget
     # takes the page's language.
-    widget = new_context(contexts, browser, "zh-CN")
+    widget = open_page("zh-CN")
     open_widget(widget, live_server.url)
     assert (widget.locator("html").get_attribute("lang") or "").lower().startswith("zh")
     expect(widget.locator(f"{WIDGET} .panel")).to_have_attribute("lang", "zh-CN")
@@ -373,15 +348,14 @@ def test_both_uis_in_chinese(
 
 
 def test_the_console_offers_only_what_the_member_may_do(
-    browser: Browser,
     live_server: LiveServer,
-    contexts: list[BrowserContext],
+    open_page: OpenPage,
 ) -> None:
     """Menus follow the membership's `permissions`: an agent takes or lets go of a conversation
     but does not assign others, and manages only personal quick replies; an admin does both."""
-    agent = new_context(contexts, browser, "en-US")
+    agent = open_page("en-US")
     open_console(agent, live_server)
-    visitor = new_context(contexts, browser, "en-US")
+    visitor = open_page("en-US")
     open_widget(visitor, live_server.url)
     write(visitor, "Who can help me with an invoice?")
     expect(stored(visitor, "invoice")).to_be_visible()
@@ -405,7 +379,7 @@ def test_the_console_offers_only_what_the_member_may_do(
     expect(agent.get_by_test_id("canned-scope").get_by_role("radio")).to_have_count(1)
     expect(agent.get_by_test_id("canned-scope").get_by_label("Only me")).to_be_checked()
 
-    admin = new_context(contexts, browser, "en-US")
+    admin = open_page("en-US")
     sign_in(admin, live_server, "admin@demo.parley.test")
     admin.get_by_test_id("tab-all").click()
     admin.get_by_test_id(f"conversation-{conversation['id']}").click()

@@ -8,16 +8,13 @@ does in production. Screenshots go to test-artifacts/test_<name>-<step>.png."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ViewportSize, expect
+from playwright.sync_api import ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, OpenPage, run_cli, running_server
 from tests.e2e.test_console import sign_in
 from tests.e2e.test_sla_policies import csrf_headers
 
@@ -29,8 +26,6 @@ VIEWPORT: ViewportSize = {"width": 1280, "height": 860}
 TICK_MS = 80_000
 
 OVERDUE = """
-import django
-django.setup()
 from datetime import timedelta
 from django.utils import timezone
 from parley.tickets.sla_models import TicketSla
@@ -47,30 +42,20 @@ assert changed == 1, changed
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
-    data_dir = tmp_path_factory.mktemp("parley-sla-alerts")
-    server = start_server(data_dir)
-    yield server, data_dir
-    server.process.terminate()
-    server.process.wait(timeout=10)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("parley-sla-alerts")) as server:
+        yield server
 
 
-def make_overdue(server: LiveServer, data_dir: Path, ticket_id: int) -> None:
-    subprocess.run(
-        [sys.executable, "-c", OVERDUE.format(ticket_id=ticket_id)],
-        cwd=ROOT,
-        env=server_env(data_dir, server.port),
-        check=True,
-        timeout=60,
-    )
+def make_overdue(server: LiveServer, ticket_id: int) -> None:
+    run_cli(server, "shell", "-c", OVERDUE.format(ticket_id=ticket_id), timeout=60)
 
 
 def test_the_assignee_sees_the_warning_and_the_breach(
-    browser: Browser, own_server: tuple[LiveServer, Path], screenshot: Any
+    server: LiveServer, open_page: OpenPage, screenshot: Any
 ) -> None:
-    server, data_dir = own_server
     # Given a ticket under the demo's SLA policy, assigned to an agent who has the console open.
-    admin = browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
+    admin = open_page()
     sign_in(admin, server, "admin@demo.parley.test")
     inbox = admin.request.get(f"{server.url}{API}/inboxes/").json()[0]
     created = admin.request.post(
@@ -98,11 +83,11 @@ def test_the_assignee_sees_the_warning_and_the_breach(
         headers=csrf_headers(admin),
     )
     assert assigned.ok, assigned.text()
-    agent = browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
+    agent = open_page()
     sign_in(agent, server)
 
     # When its first-response warning time and resolution due time have passed.
-    make_overdue(server, data_dir, ticket["id"])
+    make_overdue(server, ticket["id"])
 
     # Then, at the job's next run, the agent sees both alerts, naming the ticket.
     warning = agent.get_by_test_id("toast-sla-warning")

@@ -6,16 +6,13 @@ test's own). Screenshots go to test-artifacts/test_<name>-<step>.png."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ViewportSize, expect
+from playwright.sync_api import ViewportSize, expect
 
-from tests.e2e.conftest import ROOT, LiveServer, server_env, start_server
+from tests.e2e.conftest import LiveServer, OpenPage, run_cli, running_server
 from tests.e2e.test_console import sign_in
 from tests.e2e.test_sla_policies import csrf_headers
 
@@ -25,27 +22,21 @@ API = "/api/v1/workspaces/demo"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 860}
 
 LINK = """
-import django
-django.setup()
 from parley.tickets.models import Ticket
 assert Ticket.objects.filter(pk={follow_up}).update(follow_up_of_id={first}) == 1
 """
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
-    data_dir = tmp_path_factory.mktemp("parley-follow-ups")
-    server = start_server(data_dir)
-    yield server, data_dir
-    server.process.terminate()
-    server.process.wait(timeout=10)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("parley-follow-ups")) as server:
+        yield server
 
 
 def test_the_panel_links_follow_ups_both_ways(
-    browser: Browser, own_server: tuple[LiveServer, Path], screenshot: Any
+    server: LiveServer, open_page: OpenPage, screenshot: Any
 ) -> None:
-    server, data_dir = own_server
-    admin = browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
+    admin = open_page()
     sign_in(admin, server, "admin@demo.parley.test")
     inbox = admin.request.get(f"{server.url}{API}/inboxes/").json()[0]
 
@@ -67,12 +58,8 @@ def test_the_panel_links_follow_ups_both_ways(
     # Given a ticket and a later one that follows it up.
     first = new_ticket("Refund for order 881")
     follow_up = new_ticket("Refund still missing")
-    subprocess.run(
-        [sys.executable, "-c", LINK.format(first=first["id"], follow_up=follow_up["id"])],
-        cwd=ROOT,
-        env=server_env(data_dir, server.port),
-        check=True,
-        timeout=60,
+    run_cli(
+        server, "shell", "-c", LINK.format(first=first["id"], follow_up=follow_up["id"]), timeout=60
     )
 
     # When the admin opens the first ticket, its panel links the follow-up.
