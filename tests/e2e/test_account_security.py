@@ -13,7 +13,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, start_server
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -23,17 +23,10 @@ AGENT1 = "agent1@demo.parley.test"
 VIEWPORT = {"width": 1280, "height": 860}
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """pytest-django's helper of this name wants a test database; ours is a process."""
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = start_server(tmp_path_factory.mktemp("parley-account-security"))
-    yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    with running_server(tmp_path_factory.mktemp("parley-account-security")) as live:
+        yield live
 
 
 @pytest.fixture
@@ -168,8 +161,9 @@ def test_forgotten_password_reset_by_email_and_a_lockout_message(
 
     from tests.mail import running_smtp_server
 
-    with running_smtp_server() as (mailbox, port):
-        live = start_server(
+    with (
+        running_smtp_server() as (mailbox, port),
+        running_server(
             tmp_path_factory.mktemp("parley-reset"),
             {
                 "EMAIL_HOST": "127.0.0.1",
@@ -177,48 +171,45 @@ def test_forgotten_password_reset_by_email_and_a_lockout_message(
                 "PARLEY_AUTH_EMAILS": "1",
                 "PARLEY_LOGIN_MAX_FAILURES": "3",
             },
-        )
-        try:
-            page = context.new_page()
-            page.goto(f"{live.url}/app/login")
-            page.get_by_role("link", name="Forgot your password?").click()
-            # The page's chunk loads lazily: fill the form only once it is the one shown, not
-            # the sign-in form still on screen.
-            expect(page.get_by_role("button", name="Send the link")).to_be_visible()
+        ) as live,
+    ):
+        page = context.new_page()
+        page.goto(f"{live.url}/app/login")
+        page.get_by_role("link", name="Forgot your password?").click()
+        # The page's chunk loads lazily: fill the form only once it is the one shown, not
+        # the sign-in form still on screen.
+        expect(page.get_by_role("button", name="Send the link")).to_be_visible()
+        page.get_by_label("E-mail").fill(AGENT1)
+        page.get_by_role("button", name="Send the link").click()
+        expect(page.get_by_test_id("reset-sent")).to_be_visible(timeout=20000)
+        deadline = time.monotonic() + 10
+        while not mailbox.received and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert mailbox.received, "no reset e-mail arrived"
+        link = re.search(r"http://\S+/app/reset-password#\S+", mailbox.received[0].text())
+        assert link is not None
+
+        page.goto(link.group(0))
+        page.get_by_label("New password", exact=True).fill("12345678901")
+        page.get_by_label("Repeat the new password").fill("12345678901")
+        page.get_by_role("button", name="Save the new password").click()
+        expect(page.get_by_role("alert")).to_contain_text("cannot be only digits")
+        screenshot(page, "reset-rules")
+        page.get_by_label("New password", exact=True).fill("violet kettle orbit 42")
+        page.get_by_label("Repeat the new password").fill("violet kettle orbit 42")
+        page.get_by_role("button", name="Save the new password").click()
+        expect(page.get_by_test_id("reset-done")).to_be_visible()
+        assert "token=" not in page.url  # dropped from the address bar
+        page.goto(f"{live.url}/app/login")
+        page.goto(link.group(0))  # a fresh load of the page, not a jump within it
+        expect(page.get_by_test_id("reset-invalid")).to_be_visible()  # used once
+
+        # The old password is refused; three wrong ones lock the account, with a time.
+        page.goto(f"{live.url}/app/login")
+        for _ in range(3):
             page.get_by_label("E-mail").fill(AGENT1)
-            page.get_by_role("button", name="Send the link").click()
-            expect(page.get_by_test_id("reset-sent")).to_be_visible(timeout=20000)
-            deadline = time.monotonic() + 10
-            while not mailbox.received and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert mailbox.received, "no reset e-mail arrived"
-            link = re.search(r"http://\S+/app/reset-password#\S+", mailbox.received[0].text())
-            assert link is not None
-
-            page.goto(link.group(0))
-            page.get_by_label("New password", exact=True).fill("12345678901")
-            page.get_by_label("Repeat the new password").fill("12345678901")
-            page.get_by_role("button", name="Save the new password").click()
-            expect(page.get_by_role("alert")).to_contain_text("cannot be only digits")
-            screenshot(page, "reset-rules")
-            page.get_by_label("New password", exact=True).fill("violet kettle orbit 42")
-            page.get_by_label("Repeat the new password").fill("violet kettle orbit 42")
-            page.get_by_role("button", name="Save the new password").click()
-            expect(page.get_by_test_id("reset-done")).to_be_visible()
-            assert "token=" not in page.url  # dropped from the address bar
-            page.goto(f"{live.url}/app/login")
-            page.goto(link.group(0))  # a fresh load of the page, not a jump within it
-            expect(page.get_by_test_id("reset-invalid")).to_be_visible()  # used once
-
-            # The old password is refused; three wrong ones lock the account, with a time.
-            page.goto(f"{live.url}/app/login")
-            for _ in range(3):
-                page.get_by_label("E-mail").fill(AGENT1)
-                page.get_by_label("Password").fill(DEMO_PASSWORD)
-                page.get_by_role("button", name="Sign in").click()
-                expect(page.get_by_role("alert")).to_be_visible()
-            expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts")
-            screenshot(page, "locked")
-        finally:
-            live.process.terminate()
-            live.process.wait(timeout=10)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("alert")).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts")
+        screenshot(page, "locked")

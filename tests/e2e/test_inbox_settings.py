@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
 
-from tests.e2e.conftest import LiveServer, start_server
+from tests.e2e.conftest import LiveServer, running_server
 from tests.e2e.test_console import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,17 +27,10 @@ AGENT1 = "agent1@demo.parley.test"
 API = "/api/v1/workspaces/demo"
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = start_server(tmp_path_factory.mktemp("parley-e2e-inbox-settings"))
-    yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    with running_server(tmp_path_factory.mktemp("parley-e2e-inbox-settings")) as live:
+        yield live
 
 
 @pytest.fixture

@@ -23,11 +23,6 @@ BODY = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see test_console.py)."""
-
-
 def test_an_article_published_in_the_console_is_in_the_help_center_and_the_widget(
     live_server: LiveServer, browser: Any, screenshot: Any
 ) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import LiveServer, start_server
+from tests.e2e.conftest import LiveServer, running_server
 from tests.e2e.test_console import VIEWPORT, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,11 +27,8 @@ NOTICE_ZH = "我们将保存您的聊天记录 90 天，用于答复您。您可
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("parley-privacy")
-    live = start_server(data_dir)
-    yield live
-    live.process.terminate()
-    live.process.wait(timeout=10)
+    with running_server(tmp_path_factory.mktemp("parley-privacy")) as live:
+        yield live
 
 
 def admin_page(browser: Any, server: LiveServer, locale: str = "en-US") -> Any:

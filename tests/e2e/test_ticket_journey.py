@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, start_server
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, running_server
 from tests.e2e.test_console import sign_in
 from tests.e2e.test_widget import WIDGET
 from tests.mail import Mailbox, Received, running_smtp_server
@@ -32,17 +32,13 @@ CUSTOMER = "chen.jing@example.com"
 QUESTION = "My parcel arrived damaged — can I get a replacement? 包裹破损了。"
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture(scope="module")
 def mail_and_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Mailbox, LiveServer]]:
-    with running_smtp_server() as (mailbox, port):
-        server = start_server(
+    with (
+        running_smtp_server() as (mailbox, port),
+        running_server(
             tmp_path_factory.mktemp("parley-ticket-journey"),
             env={
                 "EMAIL_URL": f"smtp://127.0.0.1:{port}",
@@ -50,12 +46,9 @@ def mail_and_server(
                 "PARLEY_REPLY_DOMAIN": "reply.parley.test",
                 "PARLEY_EMAIL_REPLY_DELAY": "0",
             },
-        )
-        try:
-            yield mailbox, server
-        finally:
-            server.process.terminate()
-            server.process.wait(timeout=10)
+        ) as server,
+    ):
+        yield mailbox, server
 
 
 def admin_client(url: str) -> httpx.Client:

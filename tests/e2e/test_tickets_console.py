@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, start_server
+from tests.e2e.conftest import DEMO_PASSWORD, LiveServer, running_server
 from tests.e2e.test_console import new_visitor, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,17 +27,10 @@ pytestmark = pytest.mark.e2e
 API = "/api/v1/workspaces/demo"
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Switches off pytest-django's helper of this name (see conftest.py)."""
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = start_server(tmp_path_factory.mktemp("parley-tickets-console"))
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with running_server(tmp_path_factory.mktemp("parley-tickets-console")) as server:
+        yield server
 
 
 def staff(url: str, email: str = "admin@demo.parley.test") -> httpx.Client:

@@ -26,13 +26,6 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 667}
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper() -> None:
-    """Shadows pytest-django's autouse helper of this name, which sets up a test database for any
-    test using a fixture called `live_server` — ours is a separate server process with its own
-    database, and that setup fails inside Playwright's event loop."""
-
-
 # --- the visitor ---------------------------------------------------------------------------------
 def new_visitor(browser: Browser, **options: Any) -> tuple[BrowserContext, Page]:
     context = browser.new_context(viewport=options.pop("viewport", DESKTOP), **options)
