@@ -157,8 +157,9 @@ def run_cli(
 
 @pytest.fixture(autouse=True)
 def _live_server_helper() -> None:
-    """Switch off pytest-django's helper of this name: it would set up a test database for any
-    test using a fixture called `live_server`, and ours is a separate process with its own."""
+    """Switch off pytest-django's helper of this name for every module here (none needs a copy):
+    it would set up a test database for any test using a fixture called `live_server`, which
+    fails inside Playwright's event loop, and ours is a separate process with its own."""
 
 
 @pytest.fixture(scope="session")
