@@ -8,6 +8,7 @@ Screenshots go to test-artifacts/test_<name>-<step>.png."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -82,8 +83,9 @@ def test_sentiment_page_charts_and_drill_down(
 
     # Trend: the daily negative share (%) the API computed from the rollups.
     shares_drawn = chart_series(page, "chart-sentiment-trend")[0]
+    # Rounded as the page's JavaScript rounds (Math.round: halves up, not to even as round()).
     expected = [
-        None if d["negative_share"] is None else round(d["negative_share"] * 1000) / 10
+        None if d["negative_share"] is None else math.floor(d["negative_share"] * 1000 + 0.5) / 10
         for d in api["trend"]
     ]
     assert shares_drawn == expected
