@@ -113,6 +113,25 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"{url} not ready:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def wait_for_file(path: Path, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"no {path.name}:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.2)
+
+
+def settle(pids: list[int], *, busy: float = 0.1, window: float = 0.5) -> None:
+    """Wait (bounded) until each process uses less than ``busy`` of a core over ``window``
+    seconds: a web process answers /readyz before its siblings finish warming up."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        before = {pid: cpu_seconds(pid) for pid in pids}
+        time.sleep(window)
+        if all(cpu_seconds(pid) - used < busy * window for pid, used in before.items()):
+            return
+
+
 def terminate(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -202,6 +221,7 @@ class Parley:
             PARLEY_RATE_LOGIN="100000/min",
             PARLEY_RATE_CONTACT_MESSAGES="1000000/min",
             LOG_LEVEL="WARNING",
+            PARLEY_WORKER_READY_FILE=str(self.workdir / "celery.ready"),
         )
         env.update(self.extra_env)
         return env
@@ -243,6 +263,10 @@ class Parley:
                     stderr=subprocess.STDOUT,
                 )
             )
+        # A scenario's load must not meet a worker that is still importing (seconds of CPU on
+        # the same cores): wait for its ready file, then for every server process to go quiet.
+        wait_for_file(self.workdir / "celery.ready", self.processes[-1], log)
+        settle([*self.worker_pids(), self.processes[-1].pid])
 
     def start_web(self) -> None:
         log = self.workdir / "web.log"
