@@ -218,9 +218,9 @@ def agent_configure(
 
 
 def _after_capacity_change(member: Member) -> None:
-    from parley.routing.tasks import route_member_inboxes
+    from parley.routing.tasks import request_route_member_inboxes
 
-    transaction.on_commit(lambda: route_member_inboxes.delay(member.pk))
+    transaction.on_commit(lambda: request_route_member_inboxes(member.pk))
 
 
 @transaction.atomic

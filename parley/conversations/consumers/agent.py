@@ -61,10 +61,10 @@ def replay_for_members(members: list[Member], resume: dict[int, int]) -> Replay:
 
 def request_routing_for(members: list[Member]) -> None:
     # Imported here: routing builds on conversations, not the other way round.
-    from parley.routing.tasks import route_member_inboxes
+    from parley.routing.tasks import request_route_member_inboxes
 
     for member in members:
-        route_member_inboxes.delay(member.pk)
+        request_route_member_inboxes(member.pk)
 
 
 def send_as_member(members: list[Member], frame: frames.MessageCreate) -> dict[str, Any]:

@@ -221,11 +221,12 @@ def queue_clocks(conversation: Conversation, fields: set[str], now: datetime) ->
 
 
 def request_routing(inbox_id: int) -> None:
-    """After commit, let routing match the inbox's queue with free agents."""
+    """After commit, let routing match the inbox's queue with free agents. Asks for the same
+    inbox before its pass starts share that pass (parley/routing/tasks.py)."""
     # Imported here: routing builds on these services, so it cannot be imported at load time.
-    from parley.routing.tasks import route_inbox
+    from parley.routing.tasks import request_route_inbox
 
-    transaction.on_commit(lambda: route_inbox.delay(inbox_id))
+    transaction.on_commit(lambda: request_route_inbox(inbox_id))
 
 
 def request_sla_update(conversation: Conversation, fields: set[str]) -> None:
