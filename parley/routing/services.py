@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -146,17 +147,46 @@ def _lock_agents(member_ids: list[int]) -> None:
     )
 
 
+# How long the place last sent to a waiting conversation is remembered. A conversation still
+# waiting after that is sent its place again at the next pass, changed or not.
+LAST_PLACE_SECONDS = 3600
+
+
 def publish_queue_positions(*, inbox: Inbox, now: datetime) -> None:
-    """Tell each waiting contact their place and an estimate, after commit."""
+    """Tell each waiting contact whose place, estimate or leave-a-message offer changed since
+    the last pass, after commit.
+
+    Every pass used to send every waiting contact their place: one group send each, most of a
+    worker's time with a long queue (docs/benchmarks.md). The widget reads its place over REST
+    when it connects or its conversation is queued, so the frames need only carry changes.
+    The place last sent is kept in the cache, which every worker shares; it is keyed by when
+    the conversation was queued, so one queued again is told its place even if it is the same.
+    """
     facts = selectors.queue_facts(inbox=inbox, now=now)
-    for position, conversation in enumerate(facts.queue, start=1):
-        realtime.publish_on_commit(
-            [realtime.contact_group(conversation.contact_id)],
-            {
-                "type": "queue.position",
-                **selectors.place_in_queue(facts, conversation, position, now),
-            },
+    places = {
+        _last_place_key(conversation): (
+            conversation.contact_id,
+            selectors.place_in_queue(facts, conversation, position, now),
         )
+        for position, conversation in enumerate(facts.queue, start=1)
+    }
+    if not places:
+        return
+    last_sent = cache.get_many(list(places))
+    changed = {key: place for key, (_, place) in places.items() if last_sent.get(key) != place}
+    for key, place in changed.items():
+        contact_id = places[key][0]
+        realtime.publish_on_commit(
+            [realtime.contact_group(contact_id)], {"type": "queue.position", **place}
+        )
+    if changed:
+        # Remembered once they are sent (the commit), so a pass that fails sends them again.
+        transaction.on_commit(lambda: cache.set_many(changed, timeout=LAST_PLACE_SECONDS))
+
+
+def _last_place_key(conversation: Conversation) -> str:
+    queued_at = conversation.queued_at.timestamp() if conversation.queued_at else 0
+    return f"routing:place:{conversation.pk}:{queued_at}"
 
 
 def route_member_inboxes(*, member: Member) -> None:

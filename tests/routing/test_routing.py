@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from parley.conversations import services as conversation_services
 from parley.conversations.models import Conversation, Status
@@ -173,6 +174,74 @@ def test_waiting_contacts_hear_their_place_and_an_estimate(world, published):
     assert second_frames[-1]["estimated_wait_seconds"] == 300
     assert third_frames[-1]["estimated_wait_seconds"] == 600
     assert not published.frames("queue.position", group=contact_group(first.contact_id))
+
+
+def test_a_pass_does_not_resend_a_place_that_did_not_change(world, published):
+    queued(world, 2)
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    assert len(published.frames("queue.position")) == 2
+    published.sent.clear()
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    assert published.frames("queue.position") == []
+
+
+def test_a_pass_sends_the_places_that_changed(world, published):
+    first, second, third = queued(world, 3)
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    published.sent.clear()
+    # The second leaves the queue: the third moves up; the first keeps its place.
+    conversation_services.conversation_assign(
+        conversation=second, assignee=world.agent, actor=world.agent
+    )
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    (moved,) = published.frames("queue.position")
+    assert moved["conversation"] == third.pk and moved["position"] == 2
+    assert published.groups_of("queue.position") == [[contact_group(third.contact_id)]]
+    published.sent.clear()
+    # Nobody moves, but an agent becomes available: every estimate changes, so all are told.
+    mark_present([world.agent.pk])
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    frames = published.frames("queue.position")
+    assert [f["conversation"] for f in frames] == [first.pk, third.pk]
+    assert [f["position"] for f in frames] == [1, 2]
+    assert all(f["estimated_wait_seconds"] is not None for f in frames)
+
+
+def test_a_conversation_queued_again_is_told_its_place_again(world, published):
+    (conversation,) = queued(world)
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    conversation_services.conversation_assign(
+        conversation=conversation, assignee=world.agent, actor=world.agent
+    )
+    conversation_services.conversation_assign(
+        conversation=conversation, assignee=None, actor=world.agent
+    )
+    conversation.refresh_from_db()
+    assert conversation.status == Status.QUEUED
+    published.sent.clear()
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    (frame,) = published.frames("queue.position")  # same place as before, but a new wait
+    assert frame["conversation"] == conversation.pk and frame["position"] == 1
+
+
+def test_a_place_not_sent_is_not_remembered(world, published):
+    """Places are remembered at commit: a pass rolled back sends and remembers nothing."""
+    from django.db import transaction
+
+    queued(world)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.publish_queue_positions(inbox=world.inbox, now=timezone.now())
+        raise RuntimeError("the pass failed")
+    with published.committing():
+        services.route_inbox(inbox_id=world.inbox.pk)
+    assert len(published.frames("queue.position")) == 1
 
 
 def test_a_long_wait_offers_leave_a_message(world, published):
