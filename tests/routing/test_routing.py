@@ -212,6 +212,20 @@ def test_a_pass_sends_the_places_that_changed(world, published):
     assert all(f["estimated_wait_seconds"] is not None for f in frames)
 
 
+def test_chats_starting_one_after_another_are_each_told_their_place_once(
+    world, published, django_capture_on_commit_callbacks
+):
+    """The benchmark's start: visitors open chats one by one, each start routes the inbox.
+    A newcomer joins the end of the queue, so nobody ahead of it moves: 20 frames, where
+    telling every waiting contact at every pass sent 1 + 2 + … + 20 = 210."""
+    for _ in range(20):
+        with django_capture_on_commit_callbacks(execute=True):
+            queued(world)  # eager jobs: each start's pass runs at its commit
+    frames = published.frames("queue.position")
+    assert len(frames) == 20
+    assert [f["position"] for f in frames] == list(range(1, 21))
+
+
 def test_a_conversation_queued_again_is_told_its_place_again(world, published):
     (conversation,) = queued(world)
     with published.committing():
