@@ -17,6 +17,7 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet
 
 from parley.automation.engine import chain_running, run_rules
 from parley.automation.models import Event, Rule
@@ -25,16 +26,24 @@ from parley.conversations.models import Conversation, Message, SenderType
 logger = logging.getLogger(__name__)
 
 
-def automation_after_customer_message(*, conversation: Conversation, message: Message) -> None:
-    if chain_running() or conversation.spam:
+def customer_message_rules(*, workspace_id: int | OuterRef) -> QuerySet[Rule]:
+    """The rules a customer's message may run, in order. ``workspace_id`` may be an
+    ``OuterRef``: the widget's send asks whether there are any within its locking query."""
+    return Rule.objects.filter(
+        workspace_id=workspace_id,
+        active=True,
+        event__in=[Event.CONVERSATION_CREATED, Event.MESSAGE_CREATED],
+    ).order_by("position", "pk")
+
+
+def automation_after_customer_message(
+    *, conversation: Conversation, message: Message, rules_exist: bool = True
+) -> None:
+    """``rules_exist=False``: the caller read in this transaction that the workspace has no
+    ``customer_message_rules`` (most have none), which saves reading them on every message."""
+    if chain_running() or conversation.spam or not rules_exist:
         return
-    rules = list(
-        Rule.objects.filter(
-            workspace_id=conversation.workspace_id,
-            active=True,
-            event__in=[Event.CONVERSATION_CREATED, Event.MESSAGE_CREATED],
-        ).order_by("position", "pk")
-    )
+    rules = list(customer_message_rules(workspace_id=conversation.workspace_id))
     if not rules:
         return
     created = [r for r in rules if r.event == Event.CONVERSATION_CREATED]

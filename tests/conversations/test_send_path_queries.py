@@ -17,6 +17,7 @@ import uuid
 
 from django.utils import timezone
 
+from parley.automation.models import Event, Rule, RuleRun
 from parley.conversations import frames, services
 from parley.conversations.consumers import widget
 from parley.conversations.consumers.agent import send_as_member
@@ -51,9 +52,10 @@ def test_a_visitor_message_into_an_open_conversation(
     frame = contact_frame(conversation.pk)
 
     # Transaction (2: the send runs in the widget call's transaction, no savepoint of its own),
-    # conversation of the contact, closed-ticket check, lock, client_id look-up, INSERT, UPDATE
-    # of last_seq, automation rules.
-    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(9):
+    # the lock (which also reads that the conversation is the contact's, that it is no closed
+    # ticket, that the client_id is new and that the workspace has no rules), INSERT, UPDATE
+    # of last_seq.
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(5):
         ack = send_as_contact(contact=world.contact, inbox=world.inbox, frame=frame)
 
     stored = Message.objects.get(client_id=frame.client_id)
@@ -73,16 +75,39 @@ def test_a_repeated_client_id_costs_no_write(
     with django_capture_on_commit_callbacks(execute=False):
         first = send_as_contact(contact=world.contact, inbox=world.inbox, frame=frame)
 
-    # As above up to the client_id look-up, which finds the message (and its attachments).
+    # Transaction (2), the lock, which finds the client_id, then the message (and its
+    # attachments) as the REST fallback answers it.
     with (
         django_capture_on_commit_callbacks(execute=False) as callbacks,
-        django_assert_num_queries(7),
+        django_assert_num_queries(5),
     ):
         again = send_as_contact(contact=world.contact, inbox=world.inbox, frame=frame)
 
     assert again == first
     assert callbacks == []  # nothing published twice
     assert Message.objects.filter(client_id=frame.client_id).count() == 1
+
+
+def test_a_workspace_with_rules_reads_them_once_per_visitor_message(
+    world: World, django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
+    conversation = ConversationFactory(inbox=world.inbox, contact=world.contact)
+    rule = Rule.objects.create(
+        workspace=world.workspace,
+        name="urgent words",
+        event=Event.MESSAGE_CREATED,
+        conditions=[{"field": "message", "op": "contains", "value": ["refund"]}],
+        actions=[{"type": "set_priority", "value": "urgent"}],
+    )
+
+    # As for a workspace without rules (5), then the rules, and the chain's savepoint (2) with
+    # its look-up of the rules that already ran for this message; the condition does not hold.
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(9):
+        send_as_contact(
+            contact=world.contact, inbox=world.inbox, frame=contact_frame(conversation.pk)
+        )
+
+    assert not RuleRun.objects.filter(rule=rule).exists()
 
 
 def test_an_agent_reply_in_an_assigned_conversation(

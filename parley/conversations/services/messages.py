@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from parley.accounts.models import Member
@@ -25,7 +28,6 @@ from parley.conversations.models import (
     Status,
 )
 from parley.conversations.services.reads import advance_member_read
-from parley.conversations.services.status import is_closed_ticket
 from parley.conversations.services.timeline import (
     SYSTEM,
     Sender,
@@ -134,7 +136,29 @@ def _message_store(
         existing = selectors.message_by_client_id(conversation_id=locked.pk, client_id=str(cid))
         if existing is not None:
             return SendResult(message=existing, created=False, conversation=locked)
+    return _store_on_locked(
+        locked,
+        sender=sender,
+        text=text,
+        cid=cid,
+        private=private,
+        attachment_ids=attachment_ids,
+    )
 
+
+def _store_on_locked(
+    locked: Conversation,
+    *,
+    sender: Sender,
+    text: str,
+    cid: uuid.UUID | None,
+    private: bool = False,
+    attachment_ids: list[int] | None = None,
+    rules_exist: bool = True,
+) -> SendResult:
+    """Store a new message on a conversation locked by the caller, who has checked the input
+    and found no message with this ``client_id``. ``rules_exist=False``: the caller read, in
+    this transaction, that the workspace has no rules for customer messages."""
     files = unsent_attachments(
         ids=attachment_ids or [],
         workspace_id=locked.workspace_id,
@@ -161,7 +185,9 @@ def _message_store(
         # commit, so a message they mark as spam is never routed.
         from parley.automation.hooks import automation_after_customer_message
 
-        automation_after_customer_message(conversation=locked, message=message)
+        automation_after_customer_message(
+            conversation=locked, message=message, rules_exist=rules_exist
+        )
         if locked.status == Status.BOT:
             from parley.bot.conversation.turn import bot_after_customer_message  # bot builds on us
 
@@ -245,44 +271,129 @@ def contact_message_send(
     rate_limit(
         scope="contact_messages", key=str(contact.pk), rate=settings.PARLEY_RATE_CONTACT_MESSAGES
     )
-    clean_body(body, allow_empty=bool(attachment_ids))  # refuse bad input before creating
+    text = clean_body(body, allow_empty=bool(attachment_ids))  # refuse bad input first
     cid = _parse_client_id(client_id)
     if conversation_id is not None:
-        conversation = selectors.conversation_for_contact(
-            contact=contact, conversation_id=conversation_id
+        return _send_into_conversation(
+            contact, inbox, conversation_id, body=body, text=text, cid=cid, files=attachment_ids
         )
-        if is_closed_ticket(conversation.pk):
-            return _follow_up_closed_ticket(conversation, contact, inbox, body, cid)
+    # Serialise a contact's "new conversation" requests so two tabs cannot start two.
+    contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    earlier = None
+    if cid is not None:
+        earlier = (
+            Message.objects.filter(
+                conversation__contact=contact_locked, conversation__inbox=inbox, client_id=cid
+            )
+            .select_related("conversation")
+            .first()
+        )
+    if earlier is not None:
+        conversation = earlier.conversation
     else:
-        # Serialise a contact's "new conversation" requests so two tabs cannot start two.
-        contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
-        earlier = None
-        if cid is not None:
-            earlier = (
-                Message.objects.filter(
-                    conversation__contact=contact_locked, conversation__inbox=inbox, client_id=cid
-                )
-                .select_related("conversation")
-                .first()
-            )
-        if earlier is not None:
-            conversation = earlier.conversation
-        else:
-            current = selectors.contact_current_conversation(
-                contact=contact_locked, inbox_id=inbox.pk
-            )
-            if current is None:
-                # A workspace that requires consent starts no conversation without it.
-                ensure_consent(contact=contact_locked)
-            conversation = current or _chat_start(
-                inbox=inbox, contact=contact_locked, topic=topic[:80]
-            )
+        current = selectors.contact_current_conversation(contact=contact_locked, inbox_id=inbox.pk)
+        if current is None:
+            # A workspace that requires consent starts no conversation without it.
+            ensure_consent(contact=contact_locked)
+        conversation = current or _chat_start(inbox=inbox, contact=contact_locked, topic=topic[:80])
     return _message_store(
         conversation=conversation,
         sender=Sender.of_contact(contact),
         body=body,
         client_id=cid,
         attachment_ids=attachment_ids,
+    )
+
+
+@dataclass(frozen=True)
+class _ContactLock:
+    """A contact's conversation locked for their message, with what the send needs to know of
+    it, read by the locking query itself (docs/benchmarks.md, "What the profiler found")."""
+
+    conversation: Conversation
+    closed_ticket: bool
+    earlier_id: int | None  # the message stored before with this client_id
+    seen_seq: int  # last_seq in the statement's snapshot (see _lock_for_contact)
+    rules_exist: bool  # the workspace has rules for customer messages
+
+
+def _lock_for_contact(
+    *, contact: Contact, conversation_id: int, cid: uuid.UUID | None
+) -> _ContactLock:
+    """One query instead of four (the contact's conversation, the closed-ticket check, the
+    lock, the client_id look-up), and the automation rules' query skipped when there are none.
+
+    On PostgreSQL a SELECT … FOR UPDATE that waited for the lock returns the row as the other
+    transaction committed it, but its subqueries still read the snapshot taken before the
+    wait: a message committed meanwhile under this client_id (a resend racing the first send)
+    is not seen by ``earlier_id``. Every message moves ``last_seq`` in its own transaction, so
+    such a wait shows as ``seen_seq`` (the snapshot's) differing from the locked row's; the
+    caller then looks again. SQLite serialises writers for the whole transaction.
+    """
+    # Imported here: tickets and automation build on conversations.
+    from parley.automation.hooks import customer_message_rules
+    from parley.tickets.models import Ticket
+
+    here = OuterRef("pk")
+    earlier: Any = Value(None, output_field=IntegerField())
+    if cid is not None:
+        earlier = Subquery(
+            Message.objects.filter(conversation_id=here, client_id=cid).values("pk")[:1]
+        )
+    row = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("inbox", "contact", "assignee__user", "team")
+        .filter(pk=conversation_id, contact=contact)
+        .annotate(
+            closed_ticket=Exists(Ticket.objects.filter(pk=here, closed_at__isnull=False)),
+            earlier_id=earlier,
+            seen_seq=Subquery(Conversation.objects.filter(pk=here).values("last_seq")[:1]),
+            rules_exist=Exists(customer_message_rules(workspace_id=OuterRef("workspace_id"))),
+        )
+        .first()
+    )
+    if row is None:
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such conversation.")
+    return _ContactLock(
+        conversation=row,
+        closed_ticket=row.closed_ticket,
+        earlier_id=row.earlier_id,
+        seen_seq=row.seen_seq,
+        rules_exist=row.rules_exist,
+    )
+
+
+def _send_into_conversation(
+    contact: Contact,
+    inbox: Inbox,
+    conversation_id: int,
+    *,
+    body: str,
+    text: str,
+    cid: uuid.UUID | None,
+    files: list[int] | None,
+) -> SendResult:
+    """A contact's message into a conversation they name: the widget's hot path. ``text`` is
+    ``body`` cleaned; a closed ticket's follow-up takes ``body`` as written, as it always did."""
+    if len(files or []) > settings.PARLEY_MAX_ATTACHMENTS:
+        raise ApplicationError(ErrorCode.INVALID, "Too many attachments in one message.")
+    lock = _lock_for_contact(contact=contact, conversation_id=conversation_id, cid=cid)
+    locked = lock.conversation
+    if lock.closed_ticket:
+        return _follow_up_closed_ticket(locked, contact, inbox, body, cid)
+    if cid is not None:
+        raced = lock.seen_seq != locked.last_seq  # see _lock_for_contact
+        if lock.earlier_id is not None or raced:
+            existing = selectors.message_by_client_id(conversation_id=locked.pk, client_id=str(cid))
+            if existing is not None:
+                return SendResult(message=existing, created=False, conversation=locked)
+    return _store_on_locked(
+        locked,
+        sender=Sender.of_contact(contact),
+        text=text,
+        cid=cid,
+        attachment_ids=files,
+        rules_exist=lock.rules_exist,
     )
 
 
