@@ -156,7 +156,8 @@ if RUN.redis_url:
         }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, with one connection pool and one client per process.
+            "BACKEND": "parley.ops.cache.RedisCache",
             "LOCATION": RUN.redis_url,
             "KEY_PREFIX": CHANNEL_PREFIX,
             # Without it each request context opened its own connection to Redis.

@@ -42,3 +42,29 @@ def test_threads_share_the_processs_redis_connections(monkeypatch: pytest.Monkey
         thread.join()
 
     assert len(opened) <= 1, f"{len(opened)} connections opened for 5 threads, one after another"
+
+
+def test_cache_operations_reuse_one_redis_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Django's own Redis cache built a client for every operation (most of a cache.add's time).
+    built: list[object] = []
+    init = redis.Redis.__init__
+
+    def counted(self: redis.Redis, *args: object, **kwargs: object) -> None:
+        built.append(self)
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    cache.get("warm-up")  # this process's client, if no test made it yet
+    monkeypatch.setattr(redis.Redis, "__init__", counted)
+
+    def operations() -> None:
+        from django.core.cache import cache as cache_of_this_thread
+
+        for n in range(10):
+            cache_of_this_thread.set(f"parley-test-client-{n}", n, 5)
+            assert cache_of_this_thread.get(f"parley-test-client-{n}") == n
+
+    operations()
+    thread = threading.Thread(target=operations)
+    thread.start()
+    thread.join()
+    assert built == [], f"{len(built)} clients built for 40 cache operations"
