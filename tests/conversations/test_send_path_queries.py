@@ -100,9 +100,10 @@ def test_a_workspace_with_rules_reads_them_once_per_visitor_message(
         actions=[{"type": "set_priority", "value": "urgent"}],
     )
 
-    # As for a workspace without rules (5), then the rules, and the chain's savepoint (2) with
-    # its look-up of the rules that already ran for this message; the condition does not hold.
-    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(9):
+    # As for a workspace without rules (5), then the conversation's related rows (which rules
+    # may read), the rules, and the chain's savepoint (2) with its look-up of the rules that
+    # already ran for this message; the condition does not hold.
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(10):
         send_as_contact(
             contact=world.contact, inbox=world.inbox, frame=contact_frame(conversation.pk)
         )

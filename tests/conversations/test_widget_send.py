@@ -16,10 +16,11 @@ from django.utils import timezone
 from parley.conversations import frames, services
 from parley.conversations.consumers.widget import send_as_contact
 from parley.conversations.models import Conversation, Message, Status
+from parley.conversations.services import messages
 from parley.errors import ApplicationError, ErrorCode
 from parley.tickets.models import CreatedVia, Ticket
 from parley.tickets.services import ticket_create
-from tests.conftest import World, build_world
+from tests.conftest import Published, World, build_world
 from tests.factories import ContactFactory, ConversationFactory
 
 
@@ -79,6 +80,41 @@ def test_a_resent_message_is_found_after_messages_sent_since(world: World) -> No
 
     assert again == ack
     assert Message.objects.filter(conversation=conversation).count() == 2
+
+
+def test_the_locking_query_is_compiled_once_and_takes_each_callers_values(world: World) -> None:
+    other = ContactFactory(workspace=world.workspace)
+    mine = ConversationFactory(inbox=world.inbox, contact=world.contact)
+    theirs = ConversationFactory(inbox=world.inbox, contact=other)
+    send_as_contact(contact=world.contact, inbox=world.inbox, frame=frame_for(mine.pk, "warm"))
+    compiled = messages._contact_lock_sql.cache_info().misses
+
+    a = send_as_contact(contact=world.contact, inbox=world.inbox, frame=frame_for(mine.pk, "a"))
+    b = send_as_contact(contact=other, inbox=world.inbox, frame=frame_for(theirs.pk, "b"))
+
+    assert messages._contact_lock_sql.cache_info().misses == compiled
+    assert (a["conversation"], b["conversation"]) == (mine.pk, theirs.pk)
+    assert Message.objects.get(pk=b["id"]).sender_contact == other
+
+
+def test_a_message_into_a_resolved_conversation_reopens_it_with_its_full_state(
+    world: World, published: Published
+) -> None:
+    conversation = ConversationFactory(
+        inbox=world.inbox, contact=world.contact, status=Status.RESOLVED, assignee=world.agent
+    )
+
+    with published.committing():
+        send_as_contact(
+            contact=world.contact, inbox=world.inbox, frame=frame_for(conversation.pk, "again")
+        )
+
+    conversation.refresh_from_db()
+    assert conversation.status == Status.OPEN
+    (updated, *_) = published.frames("conversation.updated")
+    assert updated["conversation"]["status"] == Status.OPEN
+    assert updated["conversation"]["assignee"]["id"] == world.agent.pk
+    assert updated["conversation"]["inbox"]["name"] == world.inbox.name
 
 
 @pytest.mark.postgres
