@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from parley.accounts.models import Member, Team
@@ -72,19 +72,27 @@ def conversation_list(
     read_seq = ConversationRead.objects.filter(member=member, conversation=OuterRef("pk")).values(
         "seq"
     )[:1]
+    # The preview of the last message in one subquery (a JSON object), not one per column:
+    # PostgreSQL plans each subquery, and planning was most of the query's time.
     latest = (
         Message.objects.filter(conversation=OuterRef("pk"))
         .exclude(kind=MessageKind.EVENT)
         .order_by("-seq")
+        .values(
+            preview=JSONObject(
+                body="body", kind="kind", sender_type="sender_type", private="private"
+            )
+        )[:1]
     )
     return (
         conversations.select_related("inbox", "contact", "assignee__user", "team")
+        # What a list row shows (conversations.api.list_row): the joined rows' other columns
+        # (a user's password hash, a contact's encrypted phone and ID number, which would be
+        # decrypted for each row) are neither sent nor loaded.
+        .only(*LIST_ROW_FIELDS)
         .annotate(
             unread=F("last_seq") - Coalesce(Subquery(read_seq), Value(0)),
-            last_body=Subquery(latest.values("body")[:1]),
-            last_kind=Subquery(latest.values("kind")[:1]),
-            last_sender_type=Subquery(latest.values("sender_type")[:1]),
-            last_private=Subquery(latest.values("private")[:1]),
+            last_message=Subquery(latest, output_field=JSONField()),
             # parley/analytics/sentiment: the badge of a conversation that turned negative
             sentiment_label=F("sentiment__label"),
             sentiment_score=F("sentiment__score"),
@@ -95,10 +103,51 @@ def conversation_list(
     )
 
 
+# The columns `conversation_payload` reads, with those of `Contact.display_name` and
+# `Member.name`. Reading any other field of a list row costs a query per row (the query budget
+# in tests/conversations/test_rest_path_queries.py would catch it).
+LIST_ROW_FIELDS = (
+    "workspace",
+    "inbox",
+    "contact",
+    "assignee",
+    "team",
+    "status",
+    "last_seq",
+    "topic",
+    "last_activity_at",
+    "created_at",
+    "inbox__name",
+    "contact__name",
+    "contact__email",
+    "assignee__user",
+    "assignee__user__display_name",
+    "assignee__user__first_name",
+    "assignee__user__last_name",
+    "assignee__user__email",
+    "team__name",
+)
+
+
 def conversation_for_member(*, member: Member, conversation_id: int) -> Conversation:
     conversation = (
         visible_conversations(member=member)
         .select_related("inbox", "contact", "assignee__user", "team")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise ApplicationError(ErrorCode.NOT_FOUND, "No such conversation.")
+    return conversation
+
+
+def conversation_to_write(*, member: Member, conversation_id: int) -> Conversation:
+    """The conversation a write names, if the member may see it; 404 otherwise. Only its key
+    and workspace are read: the write's service locks the row and reads it again, so the
+    joins of `conversation_for_member` would be read for nothing."""
+    conversation = (
+        visible_conversations(member=member)
+        .only("pk", "workspace_id")
         .filter(pk=conversation_id)
         .first()
     )
