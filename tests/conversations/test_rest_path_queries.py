@@ -9,18 +9,21 @@ its RELEASE; in production they are BEGIN and COMMIT.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from parley.accounts.models import ApiToken, Member
 from parley.accounts.services import api_token_issue
 from parley.analytics.models import ConversationSentiment
-from parley.conversations import services
+from parley.conversations import realtime, services
 from parley.conversations.models import Message, Status
 from parley.conversations.services import Sender
 from tests.conftest import World
@@ -185,3 +188,43 @@ def test_a_token_is_written_down_as_used_at_most_once_a_minute(
     token.refresh_from_db()
     assert token.last_used_at is not None and token.last_used_at > first - timedelta(seconds=1)
     assert timezone.now() - token.last_used_at < timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_messages_frames_leave_in_one_hop_after_the_commit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request commits for real here: the frames the send publishes at commit are
+    collected and sent together once the service returns, and reach the inbox's members."""
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(realtime.inbox_group(world.inbox.pk), channel)
+    hops: list[list[str]] = []
+    send_all = realtime.asend_all
+
+    async def counted(outbox: list[realtime.Outgoing]) -> None:
+        hops.append([frame["type"] for _, frame in outbox])
+        await send_all(outbox)
+
+    monkeypatch.setattr(realtime, "asend_all", counted)
+    conversation = ConversationFactory(inbox=world.inbox, contact=world.contact)
+    response = token_client(world.agent).post(
+        url(world, f"conversations/{conversation.pk}/messages/"), {"body": "Hi"}, format="json"
+    )
+    assert response.status_code == 201
+    assert len(hops) == 1 and "message.created" in hops[0] and len(hops[0]) > 1
+    received = []
+    for _ in hops[0]:
+        try:
+            received.append(async_to_sync(_receive_soon)(layer, channel))
+        except TimeoutError:
+            break
+    bodies = [
+        m["frame"]["message"]["body"] for m in received if m["frame"]["type"] == "message.created"
+    ]
+    assert bodies[-1:] == ["Hi"]  # after the event of the agent taking the conversation
+
+
+async def _receive_soon(layer: Any, channel: str) -> Any:
+    return await asyncio.wait_for(layer.receive(channel), timeout=2)
