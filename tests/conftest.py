@@ -63,8 +63,29 @@ def no_background_training_between_tests(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
-    # Rate-limit counters live in the cache; each test starts with none.
-    cache.clear()
+    """Rate-limit counters live in the cache; each test starts with none.
+
+    On Redis only this run's keys go: ``cache.clear()`` is FLUSHDB, which also wiped the keys
+    (presence, routing flags) of any other run sharing the Redis database at that moment."""
+    from django.conf import settings
+
+    config = settings.CACHES["default"]
+    prefix, redis_url = str(config.get("KEY_PREFIX", "")), str(config.get("LOCATION", ""))
+    if not (prefix and str(config["BACKEND"]).endswith("RedisCache")):
+        cache.clear()
+        return
+    import redis
+
+    with redis.Redis.from_url(redis_url) as client:
+        # Django's cache keys are "<prefix>:<version>:<key>"; the channel layer's share the
+        # prefix but not the version segment, and are left alone.
+        doomed = [
+            key
+            for key in client.scan_iter(match=f"{prefix}:*", count=1000)
+            if key.split(b":", 2)[1].isdigit()
+        ]
+        if doomed:
+            client.delete(*doomed)
 
 
 @pytest.fixture(autouse=True)
