@@ -114,7 +114,7 @@ def check_production_safety(config: RunConfig) -> None:
         )
 
 
-def database_settings(url: str, *, pool_size: int) -> dict[str, Any]:
+def database_settings(url: str, *, pool_size: int, prepare: bool = False) -> dict[str, Any]:
     """Django's database entry for ``DATABASE_URL``.
 
     With ``pool_size`` above 0 (``PARLEY_DB_POOL_SIZE``), each process keeps up to that many
@@ -133,4 +133,15 @@ def database_settings(url: str, *, pool_size: int) -> dict[str, Any]:
         # A caller waits at most `timeout` seconds for a free connection, then fails loudly.
         pool = {"min_size": 1, "max_size": pool_size, "timeout": 10}
         config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool}
+    if prepare and config["ENGINE"] == "django.db.backends.postgresql":
+        # PARLEY_DB_PREPARE: parameters sent apart from the SQL, and a query run 5 times on a
+        # connection prepared there, so PostgreSQL plans it once per connection, not at every
+        # run (planning the conversation list took longer than running it). Off by default:
+        # it does not suit a pooler in transaction mode (PgBouncer), and raw SQL whose
+        # parameters PostgreSQL cannot type fails with it (docs/operations.md).
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
     return config

@@ -103,7 +103,9 @@ if RUN.database_url:
     # The connection pool is on by default: see database_settings for its size.
     DATABASES: dict[str, Any] = {
         "default": database_settings(
-            RUN.database_url, pool_size=int(os.environ.get("PARLEY_DB_POOL_SIZE", "20") or 0)
+            RUN.database_url,
+            pool_size=int(os.environ.get("PARLEY_DB_POOL_SIZE", "20") or 0),
+            prepare=env_bool("PARLEY_DB_PREPARE"),
         )
     }
 else:

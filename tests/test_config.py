@@ -284,3 +284,14 @@ def test_sqlite_urls_get_no_pool() -> None:
 
     assert config["ENGINE"] == "django.db.backends.sqlite3"
     assert "pool" not in config.get("OPTIONS", {})
+
+
+def test_prepared_statements_are_asked_for_on_postgresql_only() -> None:
+    url = "postgres://parley@db.internal/parley"
+    assert "server_side_binding" not in database_settings(url, pool_size=7).get("OPTIONS", {})
+
+    options = database_settings(url, pool_size=7, prepare=True)["OPTIONS"]
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+    assert options["pool"]["max_size"] == 7
+    sqlite = database_settings("sqlite:///var/parley.sqlite3", pool_size=0, prepare=True)
+    assert "server_side_binding" not in sqlite.get("OPTIONS", {})
