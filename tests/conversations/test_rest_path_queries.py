@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -191,15 +191,18 @@ def test_a_token_is_written_down_as_used_at_most_once_a_minute(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_sent_messages_frames_leave_in_one_hop_after_the_commit(
+async def test_a_sent_messages_frames_leave_in_one_hop_after_the_commit(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The request commits for real here: the frames the send publishes at commit are
-    collected and sent together once the service returns, and reach the inbox's members."""
+    collected and sent together once the service returns, and reach the inbox's members.
+
+    The member's channel lives on this test's event loop, as a socket's does on its process's
+    (the pub/sub layer delivers only to channels of the loop that made them)."""
     layer = get_channel_layer()
     assert layer is not None
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(realtime.inbox_group(world.inbox.pk), channel)
+    channel = await layer.new_channel()
+    await layer.group_add(realtime.inbox_group(world.inbox.pk), channel)
     hops: list[list[str]] = []
     send_all = realtime.asend_all
 
@@ -208,16 +211,20 @@ def test_a_sent_messages_frames_leave_in_one_hop_after_the_commit(
         await send_all(outbox)
 
     monkeypatch.setattr(realtime, "asend_all", counted)
-    conversation = ConversationFactory(inbox=world.inbox, contact=world.contact)
-    response = token_client(world.agent).post(
-        url(world, f"conversations/{conversation.pk}/messages/"), {"body": "Hi"}, format="json"
-    )
-    assert response.status_code == 201
+
+    def send() -> int:
+        conversation = ConversationFactory(inbox=world.inbox, contact=world.contact)
+        response = token_client(world.agent).post(
+            url(world, f"conversations/{conversation.pk}/messages/"), {"body": "Hi"}, format="json"
+        )
+        return int(response.status_code)
+
+    assert await sync_to_async(send)() == 201
     assert len(hops) == 1 and "message.created" in hops[0] and len(hops[0]) > 1
     received = []
     for _ in hops[0]:
         try:
-            received.append(async_to_sync(_receive_soon)(layer, channel))
+            received.append(await _receive_soon(layer, channel))
         except TimeoutError:
             break
     bodies = [
