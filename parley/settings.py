@@ -10,6 +10,7 @@ import django_stubs_ext
 
 from parley.config import (
     BASE_DIR,
+    channel_layer_settings,
     check_production_safety,
     database_settings,
     env_bool,
@@ -134,28 +135,12 @@ PARLEY_WARM_UP = env_bool("PARLEY_WARM_UP", PRODUCTION)
 
 # --- real time, cache and background jobs ------------------------------------------------
 CHANNEL_PREFIX = os.environ.get("PARLEY_CHANNEL_PREFIX", "parley")
-# channels-redis' layer (docs/operations.md, "Sizing and tuning"): "core" keeps a list per
-# channel in Redis (capacity, expiry; a group send reads the group, then writes each member's
-# list), "pubsub" PUBLISHes once per group send to the processes that SUBSCRIBEd to it.
-PARLEY_CHANNEL_LAYER = os.environ.get("PARLEY_CHANNEL_LAYER", "core")
+# channels-redis' layer: "pubsub" (the default) or "core" (parley/config.py).
+PARLEY_CHANNEL_LAYER = os.environ.get("PARLEY_CHANNEL_LAYER") or "pubsub"
 if RUN.redis_url:
-    # No socket timeout: the layer's receive blocks on Redis by design, and redis-py's default
-    # 5 s timeout would close every idle socket (channels_redis#422).
-    _redis_hosts = [{"address": RUN.redis_url, "socket_timeout": None}]
-    if PARLEY_CHANNEL_LAYER == "pubsub":
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": _redis_hosts, "prefix": CHANNEL_PREFIX},
-            }
-        }
-    else:
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": _redis_hosts, "prefix": CHANNEL_PREFIX, "capacity": 1000},
-            }
-        }
+    CHANNEL_LAYERS = channel_layer_settings(
+        RUN.redis_url, prefix=CHANNEL_PREFIX, kind=PARLEY_CHANNEL_LAYER
+    )
     CACHES = {
         "default": {
             # Django's Redis cache, with one connection pool and one client per process.

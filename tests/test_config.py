@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from parley.config import (
     DEFAULT_SECRET_KEY,
     RunConfig,
+    channel_layer_settings,
     check_production_safety,
     database_settings,
     load_run_config,
@@ -295,3 +296,60 @@ def test_prepared_statements_are_asked_for_on_postgresql_only() -> None:
     assert options["pool"]["max_size"] == 7
     sqlite = database_settings("sqlite:///var/parley.sqlite3", pool_size=0, prepare=True)
     assert "server_side_binding" not in sqlite.get("OPTIONS", {})
+
+
+# --- the channel layer ------------------------------------------------------------------------
+def test_the_pub_sub_layer_is_chosen_with_the_prefix_and_no_socket_timeout() -> None:
+    layers = channel_layer_settings("redis://cache.internal:6379/2", prefix="acme", kind="pubsub")
+    layer = layers["default"]
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["CONFIG"]["prefix"] == "acme"
+    (host,) = layer["CONFIG"]["hosts"]
+    assert host == {"address": "redis://cache.internal:6379/2", "socket_timeout": None}
+
+
+def test_the_core_layer_keeps_its_capacity() -> None:
+    layer = channel_layer_settings("redis://r:6379/0", prefix="p", kind="core")["default"]
+    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert layer["CONFIG"]["capacity"] == 1000
+
+
+def test_an_unknown_channel_layer_is_refused_by_name() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"PARLEY_CHANNEL_LAYER.*'pubusb'"):
+        channel_layer_settings("redis://r:6379/0", prefix="p", kind="pubusb")
+
+
+def test_a_production_process_uses_the_pub_sub_layer_unless_told_otherwise(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "parley.settings",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "parley.example.com",
+        "PARLEY_DEMO": "0",
+        "PARLEY_DATA_DIR": str(tmp_path),
+    }
+    env.pop("PARLEY_CHANNEL_LAYER", None)
+
+    def backend(**extra: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return result.stdout.strip() or result.stderr
+
+    assert backend() == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert backend(PARLEY_CHANNEL_LAYER="core") == "channels_redis.core.RedisChannelLayer"
+    assert "PARLEY_CHANNEL_LAYER" in backend(PARLEY_CHANNEL_LAYER="nope")
