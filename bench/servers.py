@@ -265,7 +265,8 @@ class Parley:
             )
         # A scenario's load must not meet a worker that is still importing (seconds of CPU on
         # the same cores): wait for its ready file, then for every server process to go quiet.
-        wait_for_file(self.workdir / "celery.ready", self.processes[-1], log)
+        if self.root == ROOT:  # an older checkout (--before) may not write the file
+            wait_for_file(self.workdir / "celery.ready", self.processes[-1], log)
         settle([*self.worker_pids(), self.processes[-1].pid])
 
     def start_web(self) -> None:
