@@ -30,6 +30,13 @@ from tests.realtime import agent_socket, widget_socket, widget_token
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def layer_in_process() -> None:
+    # Checked before any socket opens, so that a skip leaves none open.
+    if "receive_buffer" in vars(get_channel_layer()):
+        pytest.skip("channels_redis' core layer keeps its groups in Redis, not in the process")
+
+
 def live_consumers(kind: type[RealtimeConsumer]) -> list[weakref.ref[Any]]:
     gc.collect()
     return [weakref.ref(o) for o in gc.get_objects() if isinstance(o, kind)]
@@ -47,8 +54,6 @@ def layer_holdings() -> tuple[set[str], dict[str, set[str]]]:
     """The channels the layer keeps in this process, and each group's member channels."""
     layer: Any = get_channel_layer()
     attributes = vars(layer)  # not getattr: the pub/sub layer proxies to a per-loop layer
-    if "receive_buffer" in attributes:
-        pytest.skip("channels_redis' core layer keeps its groups in Redis, not in the process")
     # The pub/sub layer keeps one layer per event loop; the in-memory layer is its own.
     holders = [attributes] + [vars(per_loop) for per_loop in attributes.get("_layers", {}).values()]
     channels: set[str] = set()
