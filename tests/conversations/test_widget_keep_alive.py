@@ -54,10 +54,12 @@ async def test_a_conversation_queued_from_elsewhere_is_seen_at_the_next_keep_ali
     # Another tab (or the REST API) starts a chat: its frames reach this socket too.
     await sync_to_async(services.conversation_start)(inbox=world.inbox, contact=world.contact)
     await drain(socket)
-    (place,) = [f for f in await ping(socket) if f["type"] == "queue.position"]
+    # (Routing may still be telling the place too: the keep-alive's answer is the last frame.)
+    place = (await ping(socket))[-1]
+    assert place["type"] == "queue.position"
     assert place["queued"] is True and place["position"] == 1
     # While it waits every keep-alive looks again: the wait grows with time alone.
-    assert [f["type"] for f in await ping(socket)] == ["queue.position"]
+    assert (await ping(socket))[-1]["type"] == "queue.position"
     assert looks == [world.contact.pk] * 3
     await socket.disconnect()
 
