@@ -39,7 +39,9 @@ def layer_in_process() -> None:
 
 def live_consumers(kind: type[RealtimeConsumer]) -> list[weakref.ref[Any]]:
     gc.collect()
-    return [weakref.ref(o) for o in gc.get_objects() if isinstance(o, kind)]
+    # issubclass(type(o)), not isinstance(o): isinstance asks a weak proxy whose object is gone
+    # for its __class__, which raises (the whole suite leaves such proxies in gc's lists).
+    return [weakref.ref(o) for o in gc.get_objects() if issubclass(type(o), kind)]
 
 
 def opened(kind: type[RealtimeConsumer], before: list[weakref.ref[Any]]) -> tuple[Any, str]:
