@@ -30,8 +30,14 @@ import time
 import uuid
 from typing import Any, cast
 
-from bench.servers import POSTGRES_URL, Database, drop_template, migrated_template
 from bench.servers import ROOT as _ROOT
+from bench.servers import (
+    Database,
+    clear_redis_prefix,
+    drop_template,
+    migrated_template,
+    where_measured,
+)
 
 REDIS = os.environ.get("BENCH_REST_PATH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
@@ -190,7 +196,7 @@ def main() -> None:
     finally:
         database.drop()
         drop_template()
-        _clean_redis(prefix)
+        clear_redis_prefix(prefix, REDIS, celery_queue=True)
     last = result.pop("last_queries")
     plan = result.pop("list_plan", [])
     for key, value in result.items():
@@ -202,23 +208,7 @@ def main() -> None:
                 print(f"  {sql[:200]}")
     for line in plan:
         print(line)
-    print(f"postgres: {POSTGRES_URL.rsplit('@', 1)[-1]}; load average {_load()}", file=sys.stderr)
-
-
-def _load() -> str:
-    from bench.servers import load_average
-
-    return load_average()
-
-
-def _clean_redis(prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS)
-    keys = [*client.scan_iter(match=f"*{prefix}*", count=1000), b"celery"]
-    keys += list(client.scan_iter(match="_kombu*", count=1000))
-    for start in range(0, len(keys), 500):
-        client.delete(*keys[start : start + 500])
+    print(where_measured(), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from bench.servers import POSTGRES_URL, Database, drop_template, migrated_template
+from bench.servers import (
+    ROOT,
+    Database,
+    clear_redis_prefix,
+    drop_template,
+    migrated_template,
+    where_measured,
+)
 
 REDIS = os.environ.get("BENCH_SEND_PATH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
@@ -209,13 +216,13 @@ def main() -> None:
     prefix = f"parley-send-path-{secrets.token_hex(4)}"
     env = environment(database, prefix)
     try:
-        database.create(template=migrated_template({**os.environ, **env}, _root()))
+        database.create(template=migrated_template({**os.environ, **env}, ROOT))
         os.environ.update(env)
         result = run(args.messages, args.conversations, args.profile, args.as_consumer)
     finally:
         database.drop()
         drop_template()
-        _clean_redis(prefix)
+        clear_redis_prefix(prefix, REDIS, celery_queue=True)
     shown = (
         result if args.show_queries else {k: v for k, v in result.items() if k != "last_queries"}
     )
@@ -226,29 +233,7 @@ def main() -> None:
                 print(f"  {item}")
         else:
             print(f"{key}: {value}")
-    print(f"postgres: {POSTGRES_URL.rsplit('@', 1)[-1]}; load average {_load()}", file=sys.stderr)
-
-
-def _root() -> Any:
-    from bench.servers import ROOT
-
-    return ROOT
-
-
-def _load() -> str:
-    from bench.servers import load_average
-
-    return load_average()
-
-
-def _clean_redis(prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS)
-    keys = [*client.scan_iter(match=f"*{prefix}*", count=1000), b"celery"]
-    keys += list(client.scan_iter(match="_kombu*", count=1000))
-    for start in range(0, len(keys), 500):
-        client.delete(*keys[start : start + 500])
+    print(where_measured(), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,11 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def where_measured() -> str:
+    """The line a one-process measurement ends with: which PostgreSQL, how busy the machine."""
+    return f"postgres: {POSTGRES_URL.rsplit('@', 1)[-1]}; load average {load_average()}"
+
+
 # --- the throwaway database --------------------------------------------------------------------
 @dataclass
 class Database:
@@ -317,12 +322,15 @@ class Parley:
         clear_redis_prefix(self.prefix)
 
 
-def clear_redis_prefix(prefix: str) -> None:
+def clear_redis_prefix(prefix: str, url: str = REDIS_URL, *, celery_queue: bool = False) -> None:
+    """Delete a run's keys: the channel layer's and the cache's (``*<prefix>*``) and, with
+    ``celery_queue``, the Celery queue and kombu's bindings of a Redis database of its own."""
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-    keys += list(client.scan_iter(match=f":1:{prefix}*", count=1000))
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"*{prefix}*", count=1000))
+    if celery_queue:
+        keys += [b"celery", *client.scan_iter(match="_kombu*", count=1000)]
     for start in range(0, len(keys), 500):
         client.delete(*keys[start : start + 500])
 

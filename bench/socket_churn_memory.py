@@ -45,7 +45,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.send_path import REDIS, environment
-from bench.servers import ROOT, Database, drop_template, load_average, migrated_template
+from bench.servers import (
+    ROOT,
+    Database,
+    clear_redis_prefix,
+    drop_template,
+    load_average,
+    migrated_template,
+)
 
 ORIGIN = "http://bench.parley.test"
 # Types whose live count should not grow with closed connections.
@@ -333,15 +340,6 @@ async def _close_layer() -> None:
         await layer.close_pools()
 
 
-def _clean_redis(prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS)
-    keys = list(client.scan_iter(match=f"*{prefix}*", count=1000))
-    for start in range(0, len(keys), 500):
-        client.delete(*keys[start : start + 500])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds, after a warm-up")
@@ -386,7 +384,7 @@ def main() -> None:
     finally:
         database.drop()
         drop_template()
-        _clean_redis(prefix)
+        clear_redis_prefix(prefix, REDIS)
     print(f"load average {load_average()}", file=sys.stderr)
 
 
