@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -214,6 +215,19 @@ def customer_first_words(*, conversation: Conversation, max_chars: int) -> str:
     lines = (first or "").strip().splitlines()
     line = " ".join(lines[0].split()) if lines else ""
     return line if len(line) <= max_chars else line[: max_chars - 1] + "…"
+
+
+def contact_message_by_client_id(
+    *, contact: Contact, inbox: Inbox, client_id: uuid.UUID
+) -> Message | None:
+    """The message a contact already sent in an inbox under ``client_id`` (any conversation), with
+    its conversation: how a resend finds the first send when it named no conversation."""
+    return (
+        Message.objects.filter(conversation__contact=contact, conversation__inbox=inbox)
+        .filter(client_id=client_id)
+        .select_related("conversation")
+        .first()
+    )
 
 
 def message_by_client_id(*, conversation_id: int, client_id: str) -> Message | None:

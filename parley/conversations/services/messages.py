@@ -282,12 +282,8 @@ def contact_message_send(
     contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
     earlier = None
     if cid is not None:
-        earlier = (
-            Message.objects.filter(
-                conversation__contact=contact_locked, conversation__inbox=inbox, client_id=cid
-            )
-            .select_related("conversation")
-            .first()
+        earlier = selectors.contact_message_by_client_id(
+            contact=contact_locked, inbox=inbox, client_id=cid
         )
     if earlier is not None:
         conversation = earlier.conversation
@@ -475,12 +471,8 @@ def _follow_up_closed_ticket(
     from parley.tickets.services import ticket_contact_reply
 
     if cid is not None:
-        earlier = (
-            Message.objects.filter(
-                conversation__contact=contact, conversation__inbox=inbox, client_id=cid
-            )
-            .select_related("conversation")
-            .first()
+        earlier = selectors.contact_message_by_client_id(
+            contact=contact, inbox=inbox, client_id=cid
         )
         if earlier is not None:
             return SendResult(message=earlier, created=False, conversation=earlier.conversation)
@@ -511,12 +503,8 @@ def contact_leave_message(
     cid = _parse_client_id(client_id)
     contact_locked = Contact.objects.select_for_update().get(pk=contact.pk)
     if cid is not None:
-        earlier = (
-            Message.objects.filter(
-                conversation__contact=contact_locked, conversation__inbox=inbox, client_id=cid
-            )
-            .select_related("conversation")
-            .first()
+        earlier = selectors.contact_message_by_client_id(
+            contact=contact_locked, inbox=inbox, client_id=cid
         )
         if earlier is not None:
             return SendResult(message=earlier, created=False, conversation=earlier.conversation)
