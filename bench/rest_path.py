@@ -35,6 +35,7 @@ from bench.servers import (
     Database,
     clear_redis_prefix,
     drop_template,
+    in_process_env,
     migrated_template,
     where_measured,
 )
@@ -43,17 +44,7 @@ REDIS = os.environ.get("BENCH_REST_PATH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def environment(database: Database, prefix: str) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "parley.settings",
-        "DATABASE_URL": database.url,
-        "REDIS_URL": REDIS,
-        "PARLEY_CHANNEL_PREFIX": prefix,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "testserver",  # the test client's host
-        "PARLEY_DEMO": "0",
-        "PARLEY_RATE_CONTACT_MESSAGES": "1000000/min",
-        "LOG_LEVEL": "WARNING",
-    }
+    return in_process_env(database.url, REDIS, prefix, host="testserver")  # the test client's
 
 
 def seed_conversations(conversations: int, messages: int) -> dict[str, Any]:

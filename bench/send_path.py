@@ -38,6 +38,7 @@ from bench.servers import (
     Database,
     clear_redis_prefix,
     drop_template,
+    in_process_env,
     migrated_template,
     where_measured,
 )
@@ -46,17 +47,7 @@ REDIS = os.environ.get("BENCH_SEND_PATH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
 def environment(database: Database, prefix: str) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "parley.settings",
-        "DATABASE_URL": database.url,
-        "REDIS_URL": REDIS,
-        "PARLEY_CHANNEL_PREFIX": prefix,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PARLEY_DEMO": "0",
-        "PARLEY_RATE_CONTACT_MESSAGES": "1000000/min",
-        "LOG_LEVEL": "WARNING",
-    }
+    return in_process_env(database.url, REDIS, prefix, host="127.0.0.1")
 
 
 def run(messages: int, conversations: int, profile: bool, as_consumer: bool) -> dict[str, Any]:

@@ -80,6 +80,23 @@ def where_measured() -> str:
     return f"postgres: {POSTGRES_URL.rsplit('@', 1)[-1]}; load average {load_average()}"
 
 
+def in_process_env(database_url: str, redis_url: str, prefix: str, *, host: str) -> dict[str, str]:
+    """Production settings for a measurement that runs Parley inside its own process (send
+    path, REST path, socket churn): a throwaway database, its own Redis prefix, no demo, and a
+    per-contact message limit no loop of its own reaches. ``host`` is the one allowed host."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "parley.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PARLEY_CHANNEL_PREFIX": prefix,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": host,
+        "PARLEY_DEMO": "0",
+        "PARLEY_RATE_CONTACT_MESSAGES": "1000000/min",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 # --- the throwaway database --------------------------------------------------------------------
 @dataclass
 class Database:
