@@ -157,6 +157,7 @@ def channel_layer_settings(redis_url: str, *, prefix: str, kind: str) -> dict[st
     ``pubsub`` (the default) PUBLISHes a group send once to the processes that SUBSCRIBEd to
     the group and keeps nothing in Redis: about a quarter less CPU per message in the web
     processes than ``core`` in the benchmarks, and it never drops a delivery to a live socket.
+    Its sends leave a process in batches (parley/ops/channel_layer.py).
     ``core`` keeps a list per process in Redis (capacity 1,000, expiry) and pays four round
     trips per group send and four per message received; a process that falls behind by more
     than the capacity silently loses deliveries (docs/benchmarks.md).
@@ -169,7 +170,7 @@ def channel_layer_settings(redis_url: str, *, prefix: str, kind: str) -> dict[st
     # 5 s timeout would close every idle socket (channels_redis#422).
     hosts = [{"address": redis_url, "socket_timeout": None}]
     if kind == "pubsub":
-        backend = "channels_redis.pubsub.RedisPubSubChannelLayer"
+        backend = "parley.ops.channel_layer.BatchedPubSubChannelLayer"
         config: dict[str, Any] = {"hosts": hosts, "prefix": prefix}
     else:
         backend = "channels_redis.core.RedisChannelLayer"

@@ -302,7 +302,7 @@ def test_prepared_statements_are_asked_for_on_postgresql_only() -> None:
 def test_the_pub_sub_layer_is_chosen_with_the_prefix_and_no_socket_timeout() -> None:
     layers = channel_layer_settings("redis://cache.internal:6379/2", prefix="acme", kind="pubsub")
     layer = layers["default"]
-    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["BACKEND"] == "parley.ops.channel_layer.BatchedPubSubChannelLayer"
     assert layer["CONFIG"]["prefix"] == "acme"
     (host,) = layer["CONFIG"]["hosts"]
     assert host == {"address": "redis://cache.internal:6379/2", "socket_timeout": None}
@@ -350,6 +350,6 @@ def test_a_production_process_uses_the_pub_sub_layer_unless_told_otherwise(
         )
         return result.stdout.strip() or result.stderr
 
-    assert backend() == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert backend() == "parley.ops.channel_layer.BatchedPubSubChannelLayer"
     assert backend(PARLEY_CHANNEL_LAYER="core") == "channels_redis.core.RedisChannelLayer"
     assert "PARLEY_CHANNEL_LAYER" in backend(PARLEY_CHANNEL_LAYER="nope")

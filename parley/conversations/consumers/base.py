@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from parley.conversations import frames, selectors
@@ -100,6 +101,20 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         self.last_ephemeral: dict[tuple[str, int], tuple[dict[str, Any], float]] = {}
 
     # --- incoming ------------------------------------------------------------------------
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its ``aclose_old_connections()`` before every handler.
+
+        That call hops to Channels' one shared sync thread for every frame and every relayed
+        event of every socket of the process: at a few hundred messages a second the hops
+        queued behind each other and capped a web process far below its CPU (docs/benchmarks.md,
+        "What the profiler found"). These consumers never touch the database on the event
+        loop; each call that does runs through ``in_database``, whose thread closes stale
+        connections before and after it."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
